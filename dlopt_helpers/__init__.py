@@ -1,0 +1,46 @@
+"""dlopt_helpers: the helper package of the dlopt course on optimizing deep learning models.
+
+One module per idea the course teaches; each function's docstring names the
+notebook that introduces it.
+
+- ``env``: ``set_seed``, ``environment_report``, ``cache_dir``, ``Stopwatch``
+- ``data``: offline data sets (digits, diabetes, breast_cancer, sample images), image folders
+- ``models``: the running example model
+- ``concepts``: the from-scratch pieces of notebook 01
+- ``plotting``: the course's figure style and shared figures
+- ``widgets``: live dashboards
+- ``exercises``: ``check(exercise_id, answer)``
+"""
+
+import os as _os
+
+# TensorFlow prints oneDNN, CUDA and C++ log notices with timestamps to stderr; in a
+# notebook they become outputs that differ on every run. Quiet them before anything
+# imports TensorFlow (values set by the user win: TF_CPP_MIN_LOG_LEVEL=0 shows all).
+# oneDNN off also makes CPU results bit-for-bit repeatable.
+_os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from ._tf import import_tensorflow as _import_tensorflow  # noqa: E402
+
+_import_tensorflow()
+
+from . import concepts, data, exercises, models, plotting, widgets  # noqa: E402
+from .env import Stopwatch, cache_dir, environment_report, set_seed  # noqa: E402
+from .exercises import check  # noqa: E402
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Stopwatch",
+    "cache_dir",
+    "check",
+    "concepts",
+    "data",
+    "environment_report",
+    "exercises",
+    "models",
+    "plotting",
+    "set_seed",
+    "widgets",
+]

@@ -1,0 +1,326 @@
+"""Offline data for the course: bundled scikit-learn sets, ready to train on.
+
+Nothing here downloads. Introduced in ``notebooks/00_background.ipynb``
+(the digits running example) and ``notebooks/01_core_concepts.ipynb``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn import datasets
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from ._validation import check_choice, check_fraction_pair, check_int, check_size_pair
+from .env import cache_dir
+
+__all__ = [
+    "Split",
+    "load_digits_images",
+    "load_table",
+    "load_sample_images",
+    "make_image_folder",
+    "TABLES",
+]
+
+TABLES = ("diabetes", "breast_cancer")
+_INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "area")
+
+
+@dataclass(frozen=True)
+class Split:
+    """A train / validation / test split with its description.
+
+    ``x_*`` are float32 arrays (images ``(n, h, w, 1)`` in [0, 1], tables ``(n, d)``),
+    ``y_*`` are int64 class labels or float32 regression targets.
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    feature_names: tuple[str, ...]
+    target_names: tuple[str, ...]
+    task: str  # "classification" or "regression"
+    description: str
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        return {"train": len(self.x_train), "val": len(self.x_val), "test": len(self.x_test)}
+
+    def __repr__(self) -> str:
+        shape = self.x_train.shape[1:]
+        return (
+            f"Split({self.description}: train={len(self.x_train)}, val={len(self.x_val)}, "
+            f"test={len(self.x_test)}, x shape={shape}, task={self.task})"
+        )
+
+
+def _three_way_split(x, y, test_size, val_size, seed, stratify):
+    x_rest, x_test, y_rest, y_test = train_test_split(
+        x, y, test_size=test_size, random_state=seed, stratify=y if stratify else None
+    )
+    if val_size == 0:
+        empty_x = x_rest[:0]
+        return x_rest, y_rest, empty_x, y_rest[:0], x_test, y_test
+    x_train, x_val, y_train, y_val = train_test_split(
+        x_rest,
+        y_rest,
+        test_size=val_size / (1 - test_size),
+        random_state=seed,
+        stratify=y_rest if stratify else None,
+    )
+    return x_train, y_train, x_val, y_val, x_test, y_test
+
+
+def load_digits_images(
+    size: int = 8,
+    test_size: float = 0.2,
+    val_size: float = 0.1,
+    seed: int = 0,
+    interpolation: str = "bilinear",
+) -> Split:
+    """The running example: scikit-learn's 1,797 handwritten digits as images.
+
+    Parameters
+    ----------
+    size : int in [8, 256]
+        Side of the square images. 8 is the original resolution; larger sizes
+        are upscaled with ``tf.image.resize`` (useful for augmentation and CNNs).
+    test_size, val_size : float
+        Fractions of all samples held out for test and validation (stratified).
+    seed : int
+        Seed of the split, so every notebook sees the same samples.
+    interpolation : {'bilinear', 'nearest', 'bicubic', 'area'}
+        How upscaled images are resampled.
+
+    Returns
+    -------
+    Split
+        ``x_*`` of shape ``(n, size, size, 1)`` float32 in [0, 1]; ``y_*`` int64 in 0..9.
+
+    Examples
+    --------
+    >>> digits = load_digits_images()
+    >>> digits.x_train.shape
+    (1257, 8, 8, 1)
+    """
+    size = check_int("size", size, 8, 256)
+    test_size, val_size = check_fraction_pair(test_size, val_size)
+    seed = check_int("seed", seed, 0, 2**32 - 1)
+    check_choice("interpolation", interpolation, _INTERPOLATIONS)
+
+    bunch = datasets.load_digits()
+    images = (bunch.images / 16.0).astype(np.float32)[..., None]  # pixel values are 0..16
+    if size != 8:
+        import tensorflow as tf
+
+        images = tf.image.resize(images, (size, size), method=interpolation).numpy()
+        images = np.clip(images, 0.0, 1.0).astype(np.float32)
+    labels = bunch.target.astype(np.int64)
+    parts = _three_way_split(images, labels, test_size, val_size, seed, stratify=True)
+    return Split(
+        *parts,
+        feature_names=tuple(f"pixel_{r}_{c}" for r in range(size) for c in range(size)),
+        target_names=tuple(str(d) for d in range(10)),
+        task="classification",
+        description=f"digits {size}x{size}",
+    )
+
+
+def load_table(
+    name: str,
+    test_size: float = 0.2,
+    val_size: float = 0.1,
+    seed: int = 0,
+    standardize: bool = True,
+) -> Split:
+    """A bundled tabular data set, split three ways.
+
+    Parameters
+    ----------
+    name : {'diabetes', 'breast_cancer'}
+        ``diabetes``: 442 patients, 10 features, regression of disease progression.
+        ``breast_cancer``: 569 tumours, 30 features, binary classification.
+    test_size, val_size : float
+        Fractions held out (stratified for classification).
+    seed : int
+        Seed of the split.
+    standardize : bool
+        Scale features to zero mean and unit variance using statistics of the
+        *training* part only (no leakage from validation or test).
+
+    Returns
+    -------
+    Split
+        ``x_*`` float32 ``(n, d)``; ``y_*`` float32 (diabetes) or int64 (breast_cancer).
+    """
+    check_choice("name", name, TABLES)
+    test_size, val_size = check_fraction_pair(test_size, val_size)
+    seed = check_int("seed", seed, 0, 2**32 - 1)
+    if not isinstance(standardize, bool):
+        raise ValueError(f"standardize must be True or False, got {standardize!r}")
+
+    if name == "diabetes":
+        bunch = datasets.load_diabetes(scaled=False)
+        y = bunch.target.astype(np.float32)
+        task, target_names = "regression", ("disease progression after one year",)
+    else:
+        bunch = datasets.load_breast_cancer()
+        y = bunch.target.astype(np.int64)
+        task, target_names = "classification", tuple(bunch.target_names)
+    x = bunch.data.astype(np.float32)
+    x_train, y_train, x_val, y_val, x_test, y_test = _three_way_split(
+        x, y, test_size, val_size, seed, stratify=(task == "classification")
+    )
+    if standardize:
+        scaler = StandardScaler().fit(x_train)
+        x_train, x_test = scaler.transform(x_train), scaler.transform(x_test)
+        x_val = scaler.transform(x_val) if len(x_val) else x_val
+    as32 = lambda a: np.asarray(a, dtype=np.float32)  # noqa: E731
+    return Split(
+        as32(x_train), y_train, as32(x_val), y_val, as32(x_test), y_test,
+        feature_names=tuple(bunch.feature_names),
+        target_names=target_names,
+        task=task,
+        description=name,
+    )
+
+
+def load_sample_images(size: tuple[int, int] | None = None) -> dict[str, np.ndarray]:
+    """scikit-learn's two bundled photos (``china.jpg``, ``flower.jpg``).
+
+    Parameters
+    ----------
+    size : (height, width) or None
+        Resize to this size (bilinear). ``None`` keeps 427 x 640.
+
+    Returns
+    -------
+    dict
+        ``{'china': uint8 (h, w, 3), 'flower': uint8 (h, w, 3)}``.
+    """
+    if size is not None:
+        size = check_size_pair("size", size)
+    bunch = datasets.load_sample_images()
+    names = [Path(f).stem for f in bunch.filenames]
+    images = {}
+    for name, image in zip(names, bunch.images):
+        if size is not None:
+            import tensorflow as tf
+
+            image = tf.image.resize(image, size, method="bilinear").numpy()
+            image = np.clip(np.round(image), 0, 255).astype(np.uint8)
+        images[name] = image
+    return images
+
+
+def make_image_folder(
+    directory: str | os.PathLike | None = None,
+    source: str = "digits",
+    images_per_class: int = 20,
+    size: int = 32,
+    seed: int = 0,
+    overwrite: bool = False,
+) -> Path:
+    """Write a small labelled image folder: one sub-folder of PNGs per class.
+
+    The layout is the one ``flow_from_directory`` and
+    ``keras.utils.image_dataset_from_directory`` read::
+
+        directory/0/000.png, directory/0/001.png, ..., directory/9/019.png
+
+    Parameters
+    ----------
+    directory : path or None
+        Where to write. ``None`` uses the course cache
+        (``cache_dir('image_folders', ...)``), never the repository.
+    source : {'digits', 'sample_images'}
+        ``digits``: grayscale digits upscaled to ``size``, classes ``0``..``9``.
+        ``sample_images``: RGB crops of the two bundled photos, classes ``china`` and ``flower``.
+    images_per_class : int in [1, 500]
+        Images written per class (digits has at least 174 of each class; crops are random).
+    size : int in [8, 256]
+        Side of the square PNGs.
+    seed : int
+        Which samples / crops are taken.
+    overwrite : bool
+        Rewrite an existing folder. Otherwise a folder written earlier with the
+        same settings is reused, and a folder with other content is an error.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+    """
+    check_choice("source", source, ("digits", "sample_images"))
+    images_per_class = check_int("images_per_class", images_per_class, 1, 500)
+    size = check_int("size", size, 8, 256)
+    seed = check_int("seed", seed, 0, 2**32 - 1)
+    if source == "digits" and images_per_class > 174:
+        raise ValueError(f"images_per_class must be <= 174 for source='digits', got {images_per_class}")
+    settings = {"source": source, "images_per_class": images_per_class, "size": size, "seed": seed}
+    if directory is None:
+        directory = cache_dir("image_folders") / f"{source}_{size}px_{images_per_class}x_seed{seed}"
+    directory = Path(directory)
+    manifest = directory / "dlopt_manifest.json"
+    if directory.exists() and any(directory.iterdir()):
+        if manifest.exists() and not overwrite:
+            if json.loads(manifest.read_text()) == settings:
+                return directory
+        if not manifest.exists():
+            raise ValueError(
+                f"directory {str(directory)!r} exists and was not written by make_image_folder; "
+                "choose an empty or new folder"
+            )
+        shutil.rmtree(directory)
+
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    classes = _folder_images(source, images_per_class, size, rng)
+    directory.mkdir(parents=True, exist_ok=True)
+    for class_name, images in classes.items():
+        class_dir = directory / class_name
+        class_dir.mkdir()
+        for index, image in enumerate(images):
+            Image.fromarray(image).save(class_dir / f"{index:03d}.png")
+    manifest.write_text(json.dumps(settings))
+    return directory
+
+
+def _folder_images(source, per_class, size, rng) -> dict[str, list[np.ndarray]]:
+    if source == "digits":
+        import tensorflow as tf
+
+        bunch = datasets.load_digits()
+        result = {}
+        for digit in range(10):
+            indices = rng.choice(np.flatnonzero(bunch.target == digit), per_class, replace=False)
+            images = (bunch.images[indices] / 16.0)[..., None].astype(np.float32)
+            resized = tf.image.resize(images, (size, size), method="bilinear").numpy()
+            result[str(digit)] = [
+                np.clip(np.round(img[..., 0] * 255), 0, 255).astype(np.uint8) for img in resized
+            ]
+        return result
+    result = {}
+    for name, photo in load_sample_images().items():
+        crop = min(photo.shape[:2]) // 2
+        crops = []
+        for _ in range(per_class):
+            top = rng.integers(0, photo.shape[0] - crop + 1)
+            left = rng.integers(0, photo.shape[1] - crop + 1)
+            patch = photo[top : top + crop, left : left + crop]
+            from PIL import Image
+
+            crops.append(np.asarray(Image.fromarray(patch).resize((size, size), Image.BILINEAR)))
+        result[name] = crops
+    return result

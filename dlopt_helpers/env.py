@@ -1,0 +1,186 @@
+"""Seeds, the machine the course runs on, and where it may write.
+
+Introduced in ``notebooks/00_background.ipynb``; every notebook after it starts
+with ``dh.set_seed(...)`` and may show ``dh.environment_report()``.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ._validation import check_int
+
+__all__ = ["set_seed", "environment_report", "EnvironmentReport", "cache_dir", "Stopwatch"]
+
+
+def set_seed(seed: int = 0, deterministic: bool = True) -> int:
+    """Seed Python, NumPy and TensorFlow / Keras in one call.
+
+    Parameters
+    ----------
+    seed : int in [0, 2**32 - 1]
+        The seed. The same seed gives the same weights, shuffles and augmentations.
+    deterministic : bool
+        Also ask TensorFlow for deterministic kernels
+        (``tf.config.experimental.enable_op_determinism``). Ops that have no
+        deterministic implementation then raise instead of silently varying.
+
+    Returns
+    -------
+    int
+        The seed, so a notebook can print what it used.
+
+    Examples
+    --------
+    >>> import dlopt_helpers as dh
+    >>> dh.set_seed(42)
+    42
+    """
+    seed = check_int("seed", seed, 0, 2**32 - 1)
+    if not isinstance(deterministic, bool):
+        raise ValueError(f"deterministic must be True or False, got {deterministic!r}")
+    import keras
+    import tensorflow as tf
+
+    os.environ["PYTHONHASHSEED"] = str(seed)  # for subprocesses started from here
+    random.seed(seed)
+    np.random.seed(seed)
+    keras.utils.set_random_seed(seed)  # Python, NumPy, TensorFlow and Keras' own generator
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
+    return seed
+
+
+@dataclass(frozen=True)
+class EnvironmentReport:
+    """What the course runs on: library versions, CPU cores and the devices TensorFlow sees."""
+
+    python: str
+    platform: str
+    tensorflow: str
+    keras: str
+    keras_backend: str
+    scikit_learn: str
+    numpy: str
+    cpu_cores: int
+    gpus: tuple[str, ...] = field(default_factory=tuple)
+    tf_devices: tuple[str, ...] = field(default_factory=tuple)
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [
+            ("python", self.python),
+            ("platform", self.platform),
+            ("tensorflow", self.tensorflow),
+            ("keras", f"{self.keras} (backend: {self.keras_backend})"),
+            ("scikit-learn", self.scikit_learn),
+            ("numpy", self.numpy),
+            ("cpu cores", str(self.cpu_cores)),
+            ("gpus", ", ".join(self.gpus) if self.gpus else "none (training runs on the CPU)"),
+            ("tf devices", ", ".join(self.tf_devices)),
+        ]
+
+    def __str__(self) -> str:
+        return "\n".join(f"{name:>12} : {value}" for name, value in self.rows())
+
+    def __repr__(self) -> str:  # shown by Jupyter as text/plain
+        return str(self)
+
+
+def environment_report() -> EnvironmentReport:
+    """Report library versions, CPU cores and GPUs found, without changing anything.
+
+    Examples
+    --------
+    >>> report = dlopt_helpers.environment_report()  # doctest: +SKIP
+    >>> report.cpu_cores >= 1
+    True
+    """
+    import keras
+    import sklearn
+    import tensorflow as tf
+
+    gpus = []
+    for device in tf.config.list_physical_devices("GPU"):
+        details = tf.config.experimental.get_device_details(device)
+        gpus.append(details.get("device_name", device.name))
+    devices = tuple(d.name.replace("/physical_device:", "") for d in tf.config.list_physical_devices())
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return EnvironmentReport(
+        python=platform.python_version(),
+        platform=f"{platform.system()} {platform.machine()}",
+        tensorflow=tf.__version__,
+        keras=keras.__version__,
+        keras_backend=keras.backend.backend(),
+        scikit_learn=sklearn.__version__,
+        numpy=np.__version__,
+        cpu_cores=cores,
+        gpus=tuple(gpus),
+        tf_devices=devices,
+    )
+
+
+def cache_dir(*parts: str, create: bool = True) -> Path:
+    """Directory for files the course generates (image folders, downloads never).
+
+    ``$DLOPT_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/dlopt``, else ``~/.cache/dlopt``.
+    Never inside the repository, so running the course leaves ``git status`` clean.
+    """
+    for part in parts:
+        if not isinstance(part, str) or not part or os.sep in part or part in (".", ".."):
+            raise ValueError(f"parts must be plain folder names, got {part!r}")
+    root = os.environ.get("DLOPT_CACHE_DIR")
+    if root:
+        base = Path(root)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        base = (Path(xdg) if xdg else Path.home() / ".cache") / "dlopt"
+    path = base.joinpath(*parts)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class Stopwatch:
+    """Time a block and show it as ``⏱ 1.23 s``.
+
+    Timings vary from run to run, so the course prints them only through this
+    class; the test suite's sanitize file replaces the ``⏱ …`` text.
+
+    Examples
+    --------
+    >>> with Stopwatch("training") as watch:  # doctest: +SKIP
+    ...     model.fit(...)
+    ⏱ training: 1.23 s
+    """
+
+    def __init__(self, label: str = "", verbose: bool = True):
+        self.label = label
+        self.verbose = verbose
+        self.seconds = float("nan")
+
+    def __enter__(self) -> "Stopwatch":
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.seconds = time.perf_counter() - self._start
+        if self.verbose and exc[0] is None:
+            print(self)
+
+    def __str__(self) -> str:
+        label = f"{self.label}: " if self.label else ""
+        return f"⏱ {label}{format_seconds(self.seconds)}"
+
+
+def format_seconds(seconds: float) -> str:
+    """``0.0123 -> '12.3 ms'``, ``4.5 -> '4.50 s'``."""
+    if seconds < 1:
+        return f"{seconds * 1000:.1f} ms"
+    return f"{seconds:.2f} s"

@@ -1,0 +1,240 @@
+"""Auto-checked exercises: ``check(exercise_id, answer)`` tells right from wrong, with a hint.
+
+Every notebook ends with exercises; each answer cell calls ``check``. The
+expected answers are *computed* here from the problem (often with the library
+the chapter teaches), never typed in, so a changed problem cannot keep a stale
+answer. Introduced in ``notebooks/00_background.ipynb``.
+
+Examples
+--------
+>>> check("01.gd_step", 0.6)
+✅ 01.gd_step: correct.
+>>> check("01.gd_step", None)
+⏳ 01.gd_step: no answer yet. Hint: w_new = w - learning_rate * f'(w), with f'(w) = 2 (w - 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["check", "Exercise", "CheckResult", "EXERCISES", "exercises_for", "register"]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: where it lives, what it asks, how to check it."""
+
+    id: str
+    notebook: str
+    question: str
+    hint: str
+    expected: Callable[[], object]
+    compare: Callable[[object, object], bool]
+
+    def __repr__(self) -> str:
+        return f"Exercise({self.id!r}, notebook={self.notebook!r}: {self.question})"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of ``check``. ``correct`` is ``None`` when no answer was given yet."""
+
+    exercise_id: str
+    correct: bool | None
+    message: str
+
+    def __bool__(self) -> bool:
+        return bool(self.correct)
+
+    def __repr__(self) -> str:
+        return self.message
+
+    def _repr_html_(self) -> str:
+        color = {True: "#009E73", False: "#D55E00", None: "#666666"}[self.correct]
+        import html
+
+        return f'<div style="border-left:4px solid {color};padding:2px 8px">{html.escape(self.message)}</div>'
+
+
+EXERCISES: dict[str, Exercise] = {}
+
+
+def register(exercise_id: str, notebook: str, question: str, hint: str, compare=None):
+    """Decorator: register a function that returns the expected answer."""
+
+    def decorate(expected: Callable[[], object]) -> Callable[[], object]:
+        if exercise_id in EXERCISES:
+            raise ValueError(f"exercise_id {exercise_id!r} is registered twice")
+        EXERCISES[exercise_id] = Exercise(
+            exercise_id, notebook, question, hint, expected, compare or _close()
+        )
+        return expected
+
+    return decorate
+
+
+def _close(rtol: float = 1e-4, atol: float = 1e-6):
+    """Numbers or arrays equal within a tolerance, shapes equal."""
+
+    def compare(answer, expected) -> bool:
+        try:
+            a = np.asarray(answer, dtype=np.float64)
+        except (TypeError, ValueError):
+            return False
+        b = np.asarray(expected, dtype=np.float64)
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+    return compare
+
+
+def _same_word(answer, expected) -> bool:
+    return isinstance(answer, str) and answer.strip().lower().replace("-", " ") == expected
+
+
+def exercises_for(notebook: str) -> list[Exercise]:
+    """The exercises of one notebook, e.g. ``exercises_for('01_core_concepts')``."""
+    found = [e for e in EXERCISES.values() if e.notebook == notebook]
+    if not found:
+        known = sorted({e.notebook for e in EXERCISES.values()})
+        raise ValueError(f"notebook must be one of {known}, got {notebook!r}")
+    return found
+
+
+def check(exercise_id: str, answer) -> CheckResult:
+    """Check an answer. ``None`` or ``...`` means "not answered yet".
+
+    Parameters
+    ----------
+    exercise_id : str
+        As printed in the notebook, e.g. ``'01.gd_step'``.
+    answer : object
+        Your answer: a number, an array, or a word, as the exercise asks.
+
+    Returns
+    -------
+    CheckResult
+        Shown as ✅ correct, ❌ with a hint, or ⏳ with a hint.
+    """
+    if exercise_id not in EXERCISES:
+        raise ValueError(f"exercise_id must be one of {sorted(EXERCISES)}, got {exercise_id!r}")
+    exercise = EXERCISES[exercise_id]
+    if answer is None or answer is Ellipsis:
+        return CheckResult(exercise_id, None, f"⏳ {exercise_id}: no answer yet. Hint: {exercise.hint}")
+    if exercise.compare(answer, exercise.expected()):
+        return CheckResult(exercise_id, True, f"✅ {exercise_id}: correct.")
+    return CheckResult(exercise_id, False, f"❌ {exercise_id}: not yet ({answer!r}). Hint: {exercise.hint}")
+
+
+# --------------------------------------------------------------------------- 00_background
+LEVERS = (
+    "data augmentation",
+    "model choice",
+    "optimizer",
+    "hyper parameters",
+    "regularization",
+    "parallel computing",
+)
+
+
+@register(
+    "00.lever_dropout",
+    "00_background",
+    "Dropout randomly silences units while training. Which of the six levers is it?",
+    f"One of: {', '.join(LEVERS)}. Which lever fights over-fitting by constraining the model?",
+    compare=_same_word,
+)
+def _():
+    return "regularization"
+
+
+@register(
+    "00.lever_flip",
+    "00_background",
+    "Training on mirrored copies of the images. Which of the six levers is it?",
+    f"One of: {', '.join(LEVERS)}. It changes the data, not the model.",
+    compare=_same_word,
+)
+def _():
+    return "data augmentation"
+
+
+@register(
+    "00.accuracy",
+    "00_background",
+    "A model classifies 342 of the 360 test digits correctly. What is its accuracy, as a fraction?",
+    "accuracy = correct predictions / all predictions, a number between 0 and 1.",
+)
+def _():
+    import keras
+
+    y_true = np.arange(360) % 10
+    y_pred = y_true.copy()
+    y_pred[:18] = (y_pred[:18] + 1) % 10  # 18 mistakes
+    metric = keras.metrics.Accuracy()
+    metric.update_state(y_true, y_pred)
+    return float(metric.result())
+
+
+# --------------------------------------------------------------------------- 01_core_concepts
+@register(
+    "01.params",
+    "01_core_concepts",
+    "How many trainable parameters has build_running_example(hidden_units=16)?",
+    "Each Dense layer has inputs x units weights plus one bias per unit; Flatten has none. 8x8 = 64 inputs.",
+)
+def _():
+    from .models import build_running_example
+
+    return build_running_example(hidden_units=16).count_params()
+
+
+@register(
+    "01.gd_step",
+    "01_core_concepts",
+    "f(w) = (w - 3)^2. One gradient-descent step from w = 0 with learning rate 0.1 gives which w?",
+    "w_new = w - learning_rate * f'(w), with f'(w) = 2 (w - 3).",
+)
+def _():
+    import tensorflow as tf
+
+    w = tf.Variable(0.0)
+    with tf.GradientTape() as tape:
+        loss = (w - 3.0) ** 2
+    return float(w - 0.1 * tape.gradient(loss, w))
+
+
+@register(
+    "01.l2_penalty",
+    "01_core_concepts",
+    "What does keras.regularizers.L2(0.01) add to the loss for the weights [1.0, -2.0, 0.5]?",
+    "The L2 penalty is strength * sum(w**2): square, add up, multiply by 0.01.",
+)
+def _():
+    import keras
+
+    return float(keras.regularizers.L2(0.01)(np.array([1.0, -2.0, 0.5], dtype=np.float32)))
+
+
+@register(
+    "01.rotation_90",
+    "01_core_concepts",
+    "Write the 2 x 2 matrix that rotates points (x, y) by 90 degrees counter-clockwise (y pointing up).",
+    "R(θ) = [[cos θ, -sin θ], [sin θ, cos θ]]; cos 90° = 0, sin 90° = 1. Answer a 2 x 2 nested list or array.",
+)
+def _():
+    from .concepts import rotation_matrix
+
+    return np.round(rotation_matrix(90)[:2, :2], 12)
+
+
+@register(
+    "01.stable_learning_rate",
+    "01_core_concepts",
+    "Gradient descent on L(w) = λ w² (so L''(w) = 2λ) with λ = 1.5: the largest learning rate that does not diverge?",
+    "Each step multiplies w by (1 - η L''). It shrinks while |1 - 2λη| < 1, i.e. η < 2 / L''.",
+)
+def _():
+    return 2 / (2 * 1.5)

@@ -1,0 +1,136 @@
+"""One figure style for the whole course, and the figures every chapter reuses.
+
+Introduced in ``notebooks/00_background.ipynb``. Functions here return a
+``matplotlib.figure.Figure`` that is *not* registered with pyplot: Jupyter shows
+it once when it is the cell's value (or through ``display``), and a dashboard can
+keep redrawing the same figure without leaking new ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.figure import Figure
+
+from ._validation import check_int
+
+__all__ = ["COLORS", "STYLE", "use_style", "new_figure", "show_images", "plot_history"]
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+
+STYLE = {
+    "figure.figsize": (6.4, 3.6),
+    "figure.dpi": 80,
+    "savefig.dpi": 80,
+    "figure.constrained_layout.use": True,
+    "axes.prop_cycle": mpl.cycler(color=COLORS),
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "legend.frameon": False,
+    "image.cmap": "gray_r",
+}
+
+
+def use_style() -> None:
+    """Apply the course style to matplotlib (call once per notebook, after importing pyplot)."""
+    mpl.rcParams.update(STYLE)
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | None = None,
+               layout: str | None = None, **kwargs):
+    """A figure and its axes, outside pyplot's registry.
+
+    Returns ``(fig, axes)`` like ``plt.subplots`` (``axes`` squeezed the same way).
+    ``layout`` is matplotlib's layout engine (``None``: the style's constrained layout;
+    ``'none'`` for dashboards that place their axes once with ``subplots_adjust``).
+    """
+    nrows = check_int("nrows", nrows, 1, 20)
+    ncols = check_int("ncols", ncols, 1, 20)
+    fig = Figure(figsize=figsize, layout=layout)
+    axes = fig.subplots(nrows, ncols, squeeze=True, **kwargs)
+    return fig, axes
+
+
+def show_images(
+    images,
+    labels: Sequence | None = None,
+    ncols: int = 10,
+    title: str | None = None,
+    size: float = 0.9,
+) -> Figure:
+    """A grid of images with optional labels.
+
+    Parameters
+    ----------
+    images : array (n, h, w), (n, h, w, 1) or (n, h, w, 3)
+        Floats in [0, 1] or uint8.
+    labels : sequence of length n, optional
+        Shown above each image.
+    ncols : int in [1, 20]
+        Images per row.
+    title : str, optional
+    size : float > 0
+        Inches per image.
+    """
+    images = np.asarray(images)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    if images.ndim not in (3, 4) or len(images) == 0:
+        raise ValueError(f"images must have shape (n, h, w[, c]) with n >= 1, got {images.shape}")
+    if labels is not None and len(labels) != len(images):
+        raise ValueError(f"labels must have one entry per image ({len(images)}), got {len(labels)}")
+    ncols = min(check_int("ncols", ncols, 1, 20), len(images))
+    if not size > 0:
+        raise ValueError(f"size must be > 0, got {size!r}")
+    nrows = int(np.ceil(len(images) / ncols))
+    extra = 0.3 if title else 0.0
+    fig, axes = new_figure(nrows, ncols, figsize=(ncols * size, nrows * size * 1.15 + extra))
+    axes = np.atleast_1d(axes).ravel()
+    for index, ax in enumerate(axes):
+        ax.set_axis_off()
+        if index < len(images):
+            kwargs = {"vmin": 0, "vmax": 1} if images.dtype.kind == "f" else {}
+            ax.imshow(images[index], interpolation="nearest", **kwargs)
+            if labels is not None:
+                ax.set_title(str(labels[index]), fontsize=9)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_history(history, metrics: Sequence[str] = ("loss",), title: str | None = None) -> Figure:
+    """Learning curves: each metric per epoch, training and validation.
+
+    Parameters
+    ----------
+    history : keras ``History`` or mapping of metric name -> list of values
+    metrics : names of the metrics to plot (``val_<name>`` is added when present)
+    """
+    values = history.history if hasattr(history, "history") else history
+    if not isinstance(values, Mapping):
+        raise ValueError(f"history must be a keras History or a mapping, got {type(history).__name__}")
+    if isinstance(metrics, str):
+        metrics = (metrics,)
+    missing = [m for m in metrics if m not in values]
+    if not metrics or missing:
+        raise ValueError(f"metrics must be names found in history {sorted(values)}, got {list(metrics)}")
+    fig, axes = new_figure(1, len(metrics), figsize=(3.4 * len(metrics) + 0.4, 3.0))
+    axes = np.atleast_1d(axes)
+    for ax, metric in zip(axes, metrics):
+        epochs = np.arange(1, len(values[metric]) + 1)
+        ax.plot(epochs, values[metric], label="train")
+        if f"val_{metric}" in values:
+            ax.plot(epochs, values[f"val_{metric}"], label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    return fig

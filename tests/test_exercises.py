@@ -1,0 +1,78 @@
+import re
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from dlopt_helpers import exercises
+from dlopt_helpers.exercises import EXERCISES, check
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+WRONG = {"str": "not a lever", "default": 12345.0}
+
+
+@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
+def test_expected_answer_passes_wrong_fails_none_pending(exercise_id):
+    expected = EXERCISES[exercise_id].expected()
+    assert check(exercise_id, expected).correct is True
+    wrong = WRONG["str"] if isinstance(expected, str) else WRONG["default"]
+    result = check(exercise_id, wrong)
+    assert result.correct is False and "Hint:" in repr(result) and not result
+    pending = check(exercise_id, None)
+    assert pending.correct is None and "no answer yet" in repr(pending)
+    assert check(exercise_id, ...).correct is None
+
+
+def test_numeric_answers_within_tolerance_and_shapes():
+    assert check("01.gd_step", 0.6 + 1e-7)
+    assert not check("01.gd_step", 0.61)
+    assert check("01.rotation_90", np.array([[0, -1], [1, 0]]))
+    assert not check("01.rotation_90", [0, -1, 1, 0])  # same numbers, wrong shape
+    assert not check("01.params", "1210 parameters")
+
+
+def test_word_answers_ignore_case_and_hyphens():
+    assert check("00.lever_dropout", "  Regularization ")
+    assert check("00.lever_flip", "Data-Augmentation")
+
+
+def test_result_renders_as_html_with_escaping():
+    html = check("01.gd_step", "<b>").__class__._repr_html_(check("01.gd_step", "<b>"))
+    assert "&lt;b&gt;" in html
+
+
+def test_unknown_exercise_and_notebook():
+    with pytest.raises(ValueError, match="exercise_id must be one of"):
+        check("99.nothing", 1)
+    with pytest.raises(ValueError, match="notebook must be one of"):
+        exercises.exercises_for("99_none")
+
+
+def test_register_refuses_duplicates():
+    with pytest.raises(ValueError, match="registered twice"):
+        exercises.register("01.gd_step", "01_core_concepts", "q", "h")(lambda: 1)
+
+
+def _checked_ids(path):
+    nb = nbformat.read(path, as_version=4)
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    return set(re.findall(r"""dh\.check\(\s*["']([\w.]+)["']""", source))
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_every_notebook_has_three_checked_exercises_with_solutions(path):
+    registered = {e.id for e in exercises.exercises_for(path.stem)}
+    used = _checked_ids(path)
+    assert len(registered) >= 3
+    assert used == registered, "each registered exercise appears in its notebook, and only those"
+    nb = nbformat.read(path, as_version=4)
+    solutions = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("jupyter", {}).get("source_hidden")]
+    assert len(solutions) >= len(registered)
+    # the stored outputs show a pending learner cell and a passing solution for every exercise
+    outputs = "\n".join(
+        o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
+    )
+    for exercise_id in registered:
+        assert f"✅ {exercise_id}: correct." in outputs
+        assert f"⏳ {exercise_id}: no answer yet." in outputs

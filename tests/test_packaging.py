@@ -1,0 +1,88 @@
+"""The install files agree with each other, and `make` reuses an installed environment."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _requirements(lines):
+    result = {}
+    for line in lines:
+        line = line.split("#")[0].strip()
+        if line and not line.startswith("-"):
+            requirement = Requirement(line)
+            result[requirement.name.lower()] = str(requirement.specifier)
+    return result
+
+
+def _requirements_txt():
+    return _requirements((ROOT / "requirements.txt").read_text().splitlines())
+
+
+def test_environment_yml_has_the_same_packages_and_ranges():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert _requirements(pip_section) == _requirements_txt()
+    assert "-e ." in pip_section
+    assert any(str(d).startswith("python=3.1") for d in env["dependencies"])
+
+
+def test_pyproject_dependencies_use_the_same_ranges():
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        tomllib = pytest.importorskip("tomli")
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = _requirements_txt()
+    for name, spec in _requirements(project["dependencies"]).items():
+        assert requirements[name] == spec, name
+
+
+def test_constraints_pin_a_version_inside_every_range():
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name.lower().replace("_", "-")] = Version(version)
+    for name, spec in _requirements_txt().items():
+        assert name in pins, f"{name} is not pinned in constraints.txt"
+        assert Requirement(f"{name}{spec}").specifier.contains(pins[name]), f"{name}=={pins[name]} outside {spec}"
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="Python 3.10 installs without constraints.txt (see Makefile)")
+def test_installed_versions_are_the_pinned_ones():
+    from importlib.metadata import version
+
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        name, _, pinned = line.partition("==")
+        if name.lower() in {"tensorflow", "keras", "scikit-learn", "numpy", "nbval", "ipywidgets"}:
+            assert version(name) == pinned, name
+
+
+def test_readme_documents_the_commands():
+    readme = (ROOT / "README.md").read_text()
+    for command in ("make lab", "make test", "pip install -r requirements.txt", "conda env create -f environment.yml"):
+        assert command in readme, command
+
+
+def test_ci_runs_make_test_and_venv_is_ignored():
+    assert re.search(r"^make test$", (ROOT / ".ci" / "run").read_text(), re.M)
+    assert ".venv/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_second_make_test_does_not_reinstall():
+    """With the environment installed, `make` plans no install step (dry run)."""
+    plan = subprocess.run(
+        ["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert "pip install" not in plan and "venv" not in plan.split("pytest")[0].replace(".venv/bin", "")
+    assert "pytest" in plan
