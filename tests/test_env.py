@@ -8,11 +8,14 @@ import dlopt_helpers as dh
 
 def _weights(seed):
     dh.set_seed(seed)
+    import random
+
     import keras
+    import tensorflow as tf
 
     layer = keras.layers.Dense(4)  # default initializer: drawn from the global seed
     layer.build((None, 3))
-    return layer.kernel.numpy(), np.random.rand(3), keras.random.uniform((2,), seed=None).numpy()
+    return layer.kernel.numpy(), np.random.rand(3), tf.random.uniform((2,)).numpy(), np.array([random.random()])
 
 
 def test_set_seed_makes_runs_repeat_and_seeds_differ():
