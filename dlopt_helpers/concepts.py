@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import losses
 from ._validation import check_finite_array, check_float
 
 __all__ = [
@@ -23,9 +24,7 @@ __all__ = [
 def softmax(logits) -> np.ndarray:
     """Row-wise softmax ``exp(z_k) / sum_j exp(z_j)`` of ``logits: (n, k)``, computed stably."""
     z = check_finite_array("logits", logits, ndim=2)
-    z = z - z.max(axis=1, keepdims=True)  # same result, no overflow in exp
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
+    return losses.softmax(z)
 
 
 def _check_labels(labels, n, k):
@@ -38,12 +37,13 @@ def _check_labels(labels, n, k):
 
 
 def softmax_cross_entropy(logits, labels) -> float:
-    """Mean cross-entropy ``-1/n sum_i log softmax(z_i)[y_i]`` of ``logits: (n, k)``, ``labels: (n,)``."""
+    """Mean cross-entropy ``-1/n sum_i log softmax(z_i)[y_i]`` of ``logits: (n, k)``, ``labels: (n,)``.
+
+    Chapter 02 generalizes it: ``losses.sparse_categorical_cross_entropy(labels, logits, from_logits=True)``.
+    """
     z = check_finite_array("logits", logits, ndim=2)
     labels = _check_labels(labels, *z.shape)
-    z = z - z.max(axis=1, keepdims=True)
-    log_probs = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-    return float(-log_probs[np.arange(len(labels)), labels].mean())
+    return float(-losses.log_softmax(z)[np.arange(len(labels)), labels].mean())
 
 
 def softmax_regression_gradients(x, labels, weights, bias) -> tuple[np.ndarray, np.ndarray]:

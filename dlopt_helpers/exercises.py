@@ -238,3 +238,108 @@ def _():
 )
 def _():
     return 2 / (2 * 1.5)
+
+
+# --------------------------------------------------------------------------- 02_loss_functions
+@register(
+    "02.mse",
+    "02_loss_functions",
+    "Targets [1, 2, 3], predictions [1.5, 2, 2]. What is the mean squared error?",
+    "Square each difference (0.5, 0, 1), then average over the 3 values.",
+)
+def _():
+    import keras
+
+    return float(keras.losses.MeanSquaredError()(np.array([1.0, 2.0, 3.0]), np.array([1.5, 2.0, 2.0])))
+
+
+@register(
+    "02.bce",
+    "02_loss_functions",
+    "A binary classifier says p = 0.9 for an example whose label is 0. What is its binary cross-entropy?",
+    "For y = 0 the loss is -log(1 - p).",
+)
+def _():
+    import keras
+
+    return float(keras.losses.BinaryCrossentropy()(np.array([[0.0]]), np.array([[0.9]])))
+
+
+@register(
+    "02.logsumexp",
+    "02_loss_functions",
+    "What is log(exp(1000) + exp(1000))? (exp(1000) overflows: use log-sum-exp.)",
+    "Factor out the maximum: log(e^m (e^0 + e^0)) = m + log 2.",
+)
+def _():
+    import tensorflow as tf
+
+    return float(tf.reduce_logsumexp(tf.constant([1000.0, 1000.0], dtype=tf.float64)))
+
+
+@register(
+    "02.uniform_ce",
+    "02_loss_functions",
+    "A 10-class model outputs equal logits for every class. What is its cross-entropy, whatever the label?",
+    "Equal logits give p = 1/10 for every class, and the loss is -log p.",
+)
+def _():
+    import keras
+
+    return float(keras.losses.SparseCategoricalCrossentropy(from_logits=True)(np.array([3]), np.zeros((1, 10))))
+
+
+# --------------------------------------------------------------------------- 03_gradient_descent
+@register(
+    "03.stable_lr",
+    "03_gradient_descent",
+    "Gradient descent on f(x, y) = (x² + 20 y²) / 2. What is the largest learning rate that does not diverge?",
+    "The Hessian is diag(1, 20); gradient descent is stable while η < 2 / λ_max.",
+)
+def _():
+    from .optim import get_surface
+
+    return get_surface("quadratic").stable_learning_rate
+
+
+@register(
+    "03.momentum_step",
+    "03_gradient_descent",
+    "Keras SGD with momentum 0.9, learning rate 0.1, velocity v = 0.5, gradient g = 2. What is the new velocity?",
+    "Keras updates v ← μ v − η g, then θ ← θ + v.",
+)
+def _():
+    from .optim import Optimizer
+
+    optimizer = Optimizer("momentum", 0.1, momentum=0.9)
+    optimizer._slots["v"] = np.array([0.5])
+    optimizer.step(np.zeros(1), np.array([2.0]))
+    return float(optimizer._slots["v"][0])
+
+
+@register(
+    "03.adam_first_step",
+    "03_gradient_descent",
+    "Adam, learning rate 0.01, first step, gradient g = 250 on one parameter. By how much does the parameter move (absolute value)?",
+    "At step 1 the bias corrections make m̂ = g and v̂ = g², so the step is η g / (|g| + ε): about η, whatever g.",
+    compare=_close(rtol=1e-5),
+)
+def _():
+    import keras
+    import tensorflow as tf
+
+    variable = tf.Variable([0.0])
+    keras.optimizers.Adam(0.01).apply_gradients([(tf.constant([250.0]), variable)])
+    return abs(float(variable.numpy()[0]))
+
+
+@register(
+    "03.cosine",
+    "03_gradient_descent",
+    "CosineDecay(initial_learning_rate=0.1, decay_steps=100): what is the learning rate at step 50?",
+    "Halfway, cos(π / 2) = 0, so the rate is initial × (1 + 0) / 2.",
+)
+def _():
+    import keras
+
+    return float(keras.optimizers.schedules.CosineDecay(0.1, decay_steps=100)(50))

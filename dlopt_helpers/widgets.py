@@ -16,13 +16,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._validation import check_finite_array, check_float, check_int
+from ._validation import check_choice, check_finite_array, check_float, check_int
 from .plotting import COLORS, new_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["GDRun", "gradient_descent_linear", "FigureDashboard", "GradientDescentDashboard"]
+__all__ = [
+    "GDRun",
+    "gradient_descent_linear",
+    "FigureDashboard",
+    "GradientDescentDashboard",
+    "OptimizerDashboard",
+    "KerasTrainingDashboard",
+]
 
 #: A loss this many times larger than the starting loss counts as exploding.
 EXPLOSION_FACTOR = 1e6
@@ -121,6 +128,21 @@ def _diabetes_bmi():
     return split.x_train[:, bmi].astype(np.float64), (y - y.mean()) / y.std()
 
 
+def _check_control_value(name, control, value):
+    """Raise ``ValueError`` unless ``value`` is one the control can take (sliders would clamp silently)."""
+    options = getattr(control, "options", None)
+    if options is not None:
+        labels = [o[1] if isinstance(o, tuple) else o for o in options]
+        if value not in labels:
+            raise ValueError(f"{name} must be one of {labels}, got {value!r}")
+        return
+    low, high = control.min, control.max
+    if hasattr(control, "base"):  # FloatLogSlider: min and max are exponents
+        low, high = control.base**low, control.base**high
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise ValueError(f"{name} must be a number in [{low:.4g}, {high:.4g}], got {value!r}")
+
+
 class FigureDashboard:
     """Base of the course's dashboards: controls -> ``update`` -> one reused figure -> PNG widget.
 
@@ -158,6 +180,39 @@ class FigureDashboard:
         """The current value of every control."""
         return {name: control.value for name, control in self.controls.items()}
 
+    # -- settings as JSON, so a teacher can hand a class an exact setup -------------------------
+    def to_json(self) -> str:
+        """The dashboard's settings as a small JSON snippet (``load_json`` reads it back)."""
+        import json
+
+        return json.dumps({"dashboard": type(self).__name__, **self.values()}, sort_keys=True)
+
+    def load_json(self, text: str) -> None:
+        """Apply settings saved by ``to_json``; every value is checked before any is set."""
+        import json
+
+        try:
+            settings = json.loads(text)
+        except (TypeError, json.JSONDecodeError) as error:
+            raise ValueError(f"text must be a JSON object saved by to_json(): {error}") from None
+        if not isinstance(settings, dict):
+            raise ValueError(f"text must be a JSON object saved by to_json(), got {type(settings).__name__}")
+        kind = settings.pop("dashboard", type(self).__name__)
+        if kind != type(self).__name__:
+            raise ValueError(f"dashboard must be {type(self).__name__!r}, got {kind!r}")
+        unknown = sorted(set(settings) - set(self.controls))
+        if unknown:
+            raise ValueError(f"settings must be among {sorted(self.controls)}, got unknown {unknown}")
+        for name, value in settings.items():
+            _check_control_value(name, self.controls[name], value)
+        self._batch = True
+        try:
+            for name, value in settings.items():
+                self.controls[name].value = value
+        finally:
+            self._batch = False
+        self.refresh()
+
     def layout_key(self, **values):
         """Values that change axes limits or ticks: a new key redraws the background."""
         return None
@@ -165,8 +220,11 @@ class FigureDashboard:
     def update(self, **values):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    _batch = False
+
     def _on_change(self, change) -> None:
-        self.refresh()
+        if not self._batch:
+            self.refresh()
 
     def refresh(self):
         """Recompute from the controls and redraw; returns the new state."""
@@ -327,3 +385,302 @@ class GradientDescentDashboard(FigureDashboard):
             self.message.set_text(f"η = {learning_rate:.3g} (stable below {run.stable_below:.3g})\n{run.message}")
         self.message.set_color(COLORS[3] if run.diverged else "black")
         return run
+
+
+class OptimizerDashboard(FigureDashboard):
+    """Learning rate, optimizer, momentum, steps and surface -> trajectory on the contour and loss curve.
+
+    Introduced in ``notebooks/03_gradient_descent.ipynb``. The contour of a surface
+    is drawn once (it is the cached background); a slider move recomputes the
+    trajectory in NumPy (``optim.run_optimizer``) and redraws only the path, the
+    loss curve and the message. Divergence is written into the figure.
+
+    Parameters
+    ----------
+    learning_rate : float in [1e-4, 3]
+    optimizer : one of ``optim.OPTIMIZERS``
+    momentum : float in [0, 0.99] (momentum and Nesterov only)
+    steps : int in [1, 300]
+    surface : one of ``optim.SURFACES``
+    """
+
+    LOSS_RANGE = {"quadratic": (1e-8, 1e3), "rosenbrock": (1e-6, 1e4), "digits": (0.03, 20.0)}
+
+    def __init__(self, learning_rate: float = 0.05, optimizer: str = "sgd", momentum: float = 0.9,
+                 steps: int = 60, surface: str = "quadratic"):
+        import ipywidgets as widgets
+
+        from . import optim
+
+        learning_rate = check_float("learning_rate", learning_rate, 1e-4, 3)
+        check_choice("optimizer", optimizer, optim.OPTIMIZERS)
+        momentum = check_float("momentum", momentum, 0, 0.99)
+        steps = check_int("steps", steps, 1, 300)
+        check_choice("surface", surface, optim.SURFACES)
+        self.controls = {
+            "learning_rate": widgets.FloatLogSlider(
+                value=learning_rate, base=10, min=-4, max=np.log10(3), step=0.05,
+                description="learning rate", continuous_update=True, readout_format=".3g",
+            ),
+            "optimizer": widgets.Dropdown(options=list(optim.OPTIMIZERS), value=optimizer, description="optimizer"),
+            "momentum": widgets.FloatSlider(value=momentum, min=0, max=0.99, step=0.01, description="momentum",
+                                            continuous_update=True),
+            "steps": widgets.IntSlider(value=steps, min=1, max=300, description="steps", continuous_update=True),
+            "surface": widgets.Dropdown(options=list(optim.SURFACES), value=surface, description="surface"),
+        }
+        for control in self.controls.values():
+            control.style.description_width = "6.5em"
+            control.layout.width = "300px"
+        self.fig, (self.ax_surface, self.ax_loss) = new_figure(
+            1, 2, figsize=(8.8, 3.6), layout="none", gridspec_kw={"width_ratios": [1.15, 1]}
+        )
+        self.fig.subplots_adjust(left=0.06, right=0.98, bottom=0.14, top=0.9, wspace=0.22)
+        (self.path,) = self.ax_surface.plot([], [], "-o", color=COLORS[3], ms=2.5, lw=1.2, animated=True)
+        (self.curve,) = self.ax_loss.plot([], [], color=COLORS[0], lw=1.5, animated=True)
+        self.ax_loss.set_yscale("log")
+        self.ax_loss.set_xlabel("step")
+        self.ax_loss.set_ylabel("loss")
+        self.message = self.ax_loss.text(
+            0.5, 0.96, "", transform=self.ax_loss.transAxes, ha="center", va="top", fontsize=9, animated=True,
+            bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.9, "edgecolor": "none"},
+        )
+        self._drawn_surface = None
+        self._start()
+
+    def layout_key(self, learning_rate, optimizer, momentum, steps, surface):
+        return surface, GradientDescentDashboard._step_axis_end(min(steps, 200)) if steps <= 200 else 300
+
+    def _draw_surface(self, name: str) -> None:
+        from matplotlib.colors import LogNorm
+
+        from . import optim
+
+        surface = optim.get_surface(name)
+        for artist in list(self.ax_surface.collections) + list(self.ax_surface.lines[1:]):
+            artist.remove()
+        X, Y, Z = surface.grid(90 if name != "digits" else 70)
+        low = max(Z.min(), 1e-3 if name != "digits" else Z.min())
+        levels = np.geomspace(low, Z.max(), 25)
+        self.ax_surface.contourf(X, Y, Z, levels=levels, norm=LogNorm(), cmap="viridis", alpha=0.85)
+        self.ax_surface.plot(*surface.minimum, "*", color="white", ms=11, mec="black")
+        self.ax_surface.set_xlim(*surface.xlim)
+        self.ax_surface.set_ylim(*surface.ylim)
+        self.ax_surface.set_title(surface.description, fontsize=9)
+        self.ax_loss.set_ylim(*self.LOSS_RANGE[name])
+        self._drawn_surface = name
+
+    def update(self, learning_rate, optimizer, momentum, steps, surface):
+        """Recompute the trajectory and move the artists; returns the ``optim.Trajectory``."""
+        from . import optim
+
+        if surface != self._drawn_surface:
+            self._draw_surface(surface)
+        run = optim.run_optimizer(
+            optim.get_surface(surface), optim.make_optimizer(optimizer, learning_rate, momentum=momentum), steps
+        )
+        self.path.set_data(run.points[:, 0], run.points[:, 1])
+        low, high = self.LOSS_RANGE[surface]
+        self.curve.set_data(np.arange(len(run.losses)), np.clip(run.losses, low, high * 10))
+        self.ax_loss.set_xlim(-0.5, self.layout_key(learning_rate, optimizer, momentum, steps, surface)[1] + 0.5)
+        uses_momentum = optimizer in ("momentum", "nesterov")
+        header = f"{optimizer}, η = {learning_rate:.3g}" + (f", μ = {momentum:.2f}" if uses_momentum else "")
+        body = run.message.replace(": ", ":\n", 1) if run.diverged else run.message
+        self.message.set_text(f"{header}\n{body}")
+        self.message.set_color(COLORS[3] if run.diverged else "black")
+        self.controls["momentum"].disabled = not uses_momentum
+        return run
+
+
+class KerasTrainingDashboard(FigureDashboard):
+    """Train the real running-example Keras model in steps; the learning-rate slider acts on the running model.
+
+    Moving the slider sets ``model.optimizer.learning_rate`` of the model being
+    trained: nothing is rebuilt, the weights and optimizer state carry on (as in
+    TensorFlow Playground, on real Keras). *Start* trains in the background of the
+    kernel (the slider stays live), *Pause* stops after the current chunk, *Reset*
+    restores the initial weights and a fresh optimizer. Introduced in
+    ``notebooks/03_gradient_descent.ipynb``.
+
+    Parameters
+    ----------
+    learning_rate : float in [1e-4, 3]
+    optimizer : ``'sgd'``, ``'momentum'``, ``'rmsprop'`` or ``'adam'`` (fixed for the dashboard's life)
+    batch_size : int in [8, 512]
+    batches_per_chunk : int in [1, 200]; one chunk = one point of the learning curve
+    max_chunks : int in [1, 10000]; *Start* stops there
+    seed : int, initial weights and batch order
+    """
+
+    OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
+
+    def __init__(self, learning_rate: float = 0.05, optimizer: str = "sgd", batch_size: int = 32,
+                 batches_per_chunk: int = 10, max_chunks: int = 200, seed: int = 0):
+        import ipywidgets as widgets
+        import keras
+
+        from .data import load_digits_images
+        from .models import build_running_example
+
+        learning_rate = check_float("learning_rate", learning_rate, 1e-4, 3)
+        self.optimizer_name = check_choice("optimizer", optimizer, self.OPTIMIZERS)
+        self.batch_size = check_int("batch_size", batch_size, 8, 512)
+        self.batches_per_chunk = check_int("batches_per_chunk", batches_per_chunk, 1, 200)
+        self.max_chunks = check_int("max_chunks", max_chunks, 1, 10_000)
+        self.seed = check_int("seed", seed, 0, 2**31 - 1)
+        self.data = load_digits_images(seed=0)
+        self.model = build_running_example(seed=self.seed)
+        self._initial_weights = self.model.get_weights()
+        self._loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        self.controls = {
+            "learning_rate": widgets.FloatLogSlider(
+                value=learning_rate, base=10, min=-4, max=np.log10(3), step=0.05,
+                description="learning rate", continuous_update=False, readout_format=".3g",
+            )
+        }
+        self.buttons = {
+            name: widgets.Button(description=name.capitalize(), icon=icon)
+            for name, icon in (("start", "play"), ("pause", "pause"), ("reset", "undo"))
+        }
+        self.buttons["start"].on_click(lambda _: self.start())
+        self.buttons["pause"].on_click(lambda _: self.pause())
+        self.buttons["reset"].on_click(lambda _: self.reset())
+        self._task = None
+        self.running = False
+        self._new_training_run(learning_rate)
+        self.fig, (self.ax_loss, self.ax_lr) = new_figure(
+            1, 2, figsize=(8.8, 3.2), layout="none", gridspec_kw={"width_ratios": [1.6, 1]}
+        )
+        self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.92, wspace=0.28)
+        (self.line_train,) = self.ax_loss.plot([], [], color=COLORS[0], label="train (chunk mean)", animated=True)
+        (self.line_val,) = self.ax_loss.plot([], [], color=COLORS[1], label="validation", animated=True)
+        (self.line_lr,) = self.ax_lr.step([], [], where="pre", color=COLORS[2], animated=True)
+        self.ax_loss.set(yscale="log", ylim=(0.01, 10), xlabel="training step (batches)", ylabel="loss")
+        self.ax_loss.legend(loc="lower left", fontsize=8)
+        self.ax_lr.set(yscale="log", ylim=(1e-4, 3), xlabel="training step (batches)", ylabel="learning rate")
+        self.message = self.ax_loss.text(
+            0.98, 0.96, "", transform=self.ax_loss.transAxes, ha="right", va="top", fontsize=9, animated=True,
+            bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.9, "edgecolor": "none"},
+        )
+        self._start()
+
+    # -- training ------------------------------------------------------------------------------------
+    def _new_training_run(self, learning_rate: float) -> None:
+        import keras
+
+        self.model.set_weights(self._initial_weights)
+        if self.optimizer_name == "sgd":
+            optimizer = keras.optimizers.SGD(learning_rate)
+        elif self.optimizer_name == "momentum":
+            optimizer = keras.optimizers.SGD(learning_rate, momentum=0.9)
+        elif self.optimizer_name == "rmsprop":
+            optimizer = keras.optimizers.RMSprop(learning_rate)
+        else:
+            optimizer = keras.optimizers.Adam(learning_rate)
+        self.model.compile(optimizer=optimizer, loss=self._loss, metrics=["accuracy"])
+        self._rng = np.random.default_rng(self.seed)
+        self._order = np.empty(0, dtype=int)
+        self.history = {"step": [], "loss": [], "val_loss": [], "val_accuracy": [], "learning_rate": []}
+        self.diverged_at = None
+
+    def _next_batch(self):
+        if len(self._order) < self.batch_size:
+            self._order = np.concatenate([self._order, self._rng.permutation(len(self.data.x_train))])
+        index, self._order = self._order[: self.batch_size], self._order[self.batch_size :]
+        return self.data.x_train[index], self.data.y_train[index]
+
+    @property
+    def steps_done(self) -> int:
+        return self.history["step"][-1] if self.history["step"] else 0
+
+    def train(self, chunks: int = 1) -> dict:
+        """Train ``chunks`` chunks synchronously (what *Start* does, one chunk at a time); returns ``history``."""
+        chunks = check_int("chunks", chunks, 1, 10_000)
+        for _ in range(chunks):
+            if self.diverged_at is not None:
+                break
+            losses = [float(self.model.train_on_batch(*self._next_batch())[0]) for _ in range(self.batches_per_chunk)]
+            val_loss, val_accuracy = self.model.evaluate(self.data.x_val, self.data.y_val, verbose=0,
+                                                         batch_size=len(self.data.x_val))
+            step = self.steps_done + self.batches_per_chunk
+            for key, value in (("step", step), ("loss", float(np.mean(losses))), ("val_loss", float(val_loss)),
+                               ("val_accuracy", float(val_accuracy)),
+                               ("learning_rate", float(self.model.optimizer.learning_rate.numpy()))):
+                self.history[key].append(value)
+            if not np.isfinite(self.history["loss"][-1]) or self.history["loss"][-1] > 1e4:
+                self.diverged_at = step
+                self.running = False
+        self.refresh()
+        return self.history
+
+    async def run(self) -> None:
+        """Train chunk after chunk until paused, diverged or ``max_chunks``; yields to the kernel in between."""
+        import asyncio
+
+        self.running = True
+        try:
+            while self.running and len(self.history["step"]) < self.max_chunks and self.diverged_at is None:
+                self.train(1)
+                await asyncio.sleep(0.02)  # let the kernel handle slider and button events
+        finally:
+            self.running = False
+            self.refresh()
+
+    def start(self) -> None:
+        """Start training in the background of the running event loop (a Jupyter kernel has one)."""
+        import asyncio
+
+        if self.running:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+        self._task = loop.create_task(self.run())
+
+    def pause(self) -> None:
+        """Stop after the current chunk."""
+        self.running = False
+
+    def reset(self) -> None:
+        """Initial weights, a fresh optimizer at the slider's learning rate, an empty learning curve."""
+        self.running = False
+        self._new_training_run(self.controls["learning_rate"].value)
+        self.refresh()
+
+    # -- drawing -------------------------------------------------------------------------------------
+    def layout_key(self, learning_rate):
+        end = self.batches_per_chunk * 10
+        while end < self.steps_done:
+            end *= 2
+        return end
+
+    def update(self, learning_rate):
+        """Apply the slider to the running model (no rebuild) and redraw; returns ``history``."""
+        current = float(self.model.optimizer.learning_rate.numpy())
+        if not np.isclose(current, learning_rate, rtol=1e-9, atol=0):
+            self.model.optimizer.learning_rate = learning_rate  # assigns the existing variable
+        steps = self.history["step"]
+        self.line_train.set_data(steps, np.clip(self.history["loss"], 1e-3, 1e3))
+        self.line_val.set_data(steps, np.clip(self.history["val_loss"], 1e-3, 1e3))
+        self.line_lr.set_data([0, *steps], [self.history["learning_rate"][0] if steps else learning_rate,
+                                            *self.history["learning_rate"]])
+        end = self.layout_key(learning_rate)
+        self.ax_loss.set_xlim(0, end)
+        self.ax_lr.set_xlim(0, end)
+        if self.diverged_at is not None:
+            text = (f"diverged at step {self.diverged_at}:\nlearning rate too large; "
+                    "lower it and press Reset")
+        elif steps:
+            text = (f"step {steps[-1]}: validation accuracy {self.history['val_accuracy'][-1]:.3f}"
+                    + ("  (training…)" if self.running else ""))
+        else:
+            text = "press Start"
+        self.message.set_text(text)
+        self.message.set_color(COLORS[3] if self.diverged_at is not None else "black")
+        return self.history
+
+    @property
+    def widget(self):
+        import ipywidgets as widgets
+
+        return widgets.VBox([widgets.HBox([*self.buttons.values(), *self.controls.values()]), self.image])

@@ -1,0 +1,375 @@
+"""Gradient descent and its descendants from scratch, loss surfaces, trajectories.
+
+Introduced in ``notebooks/03_gradient_descent.ipynb``. The NumPy optimizers
+follow ``keras.optimizers`` update for update (same defaults, same epsilon
+placement), so a trajectory computed here equals Keras' to float precision;
+``tests/test_optim.py`` checks every one step by step.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import check_choice, check_finite_array, check_float, check_int
+
+__all__ = [
+    "OPTIMIZERS",
+    "Optimizer",
+    "make_optimizer",
+    "Surface",
+    "SURFACES",
+    "get_surface",
+    "Trajectory",
+    "run_optimizer",
+    "step_decay",
+    "exponential_decay",
+    "cosine_decay",
+    "ScratchAdam",
+]
+
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
+
+#: A loss this many times its starting value (or non-finite) counts as diverged.
+EXPLOSION_FACTOR = 1e6
+
+
+class Optimizer:
+    """One of the five classic update rules, on NumPy parameter arrays.
+
+    ``learning_rate`` is a number or a schedule ``step -> rate`` (a keras
+    ``LearningRateSchedule`` works too). Keras' update rules, with ``g`` the gradient
+    and ``η`` the learning rate at step ``t`` (counted from 1):
+
+    - ``sgd``: ``θ ← θ - η g``
+    - ``momentum``: ``v ← μ v - η g``; ``θ ← θ + v``
+    - ``nesterov``: ``v ← μ v - η g``; ``θ ← θ + μ v - η g``
+    - ``rmsprop``: ``s ← ρ s + (1 - ρ) g²``; ``θ ← θ - η g / sqrt(s + ε)``
+    - ``adam``: ``m ← m + (1 - β1)(g - m)``; ``v ← v + (1 - β2)(g² - v)``;
+      ``θ ← θ - η sqrt(1 - β2^t) / (1 - β1^t) · m / (sqrt(v) + ε)``
+    """
+
+    def __init__(self, name: str = "sgd", learning_rate=0.01, momentum: float = 0.9, rho: float = 0.9,
+                 beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7):
+        self.name = check_choice("name", name, OPTIMIZERS)
+        if callable(learning_rate):
+            self.learning_rate = learning_rate
+        else:
+            self.learning_rate = check_float("learning_rate", learning_rate, 0, low_inclusive=False)
+        self.momentum = check_float("momentum", momentum, 0, 1, high_inclusive=False)
+        self.rho = check_float("rho", rho, 0, 1, high_inclusive=False)
+        self.beta_1 = check_float("beta_1", beta_1, 0, 1, high_inclusive=False)
+        self.beta_2 = check_float("beta_2", beta_2, 0, 1, high_inclusive=False)
+        self.epsilon = check_float("epsilon", epsilon, 0, low_inclusive=False)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the state (velocities, moments, step count)."""
+        self.iterations = 0
+        self._slots: dict[str, np.ndarray] = {}
+
+    def current_learning_rate(self) -> float:
+        if callable(self.learning_rate):
+            return float(self.learning_rate(self.iterations))
+        return self.learning_rate
+
+    def _slot(self, name, like):
+        if name not in self._slots:
+            self._slots[name] = np.zeros_like(like, dtype=np.float64)
+        return self._slots[name]
+
+    def step(self, params, grads) -> np.ndarray:
+        """Return the parameters after one update (the optimizer keeps its state)."""
+        params = np.asarray(params, dtype=np.float64)
+        g = np.asarray(grads, dtype=np.float64)
+        if g.shape != params.shape:
+            raise ValueError(f"grads must have the shape of params {params.shape}, got {g.shape}")
+        lr = self.current_learning_rate()
+        self.iterations += 1
+        if self.name == "sgd":
+            return params - lr * g
+        if self.name in ("momentum", "nesterov"):
+            v = self._slots["v"] = self.momentum * self._slot("v", params) - lr * g
+            return params + (self.momentum * v - lr * g if self.name == "nesterov" else v)
+        if self.name == "rmsprop":
+            s = self._slots["s"] = self.rho * self._slot("s", params) + (1 - self.rho) * g**2
+            return params - lr * g / np.sqrt(s + self.epsilon)
+        t = self.iterations
+        m = self._slots["m"] = self._slot("m", params) + (1 - self.beta_1) * (g - self._slot("m", params))
+        v = self._slots["v"] = self._slot("v", params) + (1 - self.beta_2) * (g**2 - self._slot("v", params))
+        alpha = lr * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        return params - alpha * m / (np.sqrt(v) + self.epsilon)
+
+    def to_keras(self):
+        """The ``keras.optimizers`` object with the same rule and settings."""
+        import keras
+
+        lr = self.learning_rate
+        if self.name == "sgd":
+            return keras.optimizers.SGD(learning_rate=lr)
+        if self.name in ("momentum", "nesterov"):
+            return keras.optimizers.SGD(learning_rate=lr, momentum=self.momentum, nesterov=self.name == "nesterov")
+        if self.name == "rmsprop":
+            return keras.optimizers.RMSprop(learning_rate=lr, rho=self.rho, epsilon=self.epsilon)
+        return keras.optimizers.Adam(learning_rate=lr, beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+
+    def __repr__(self) -> str:
+        return f"Optimizer({self.name!r}, learning_rate={self.learning_rate!r})"
+
+
+def make_optimizer(name: str, learning_rate=0.01, momentum: float = 0.9) -> Optimizer:
+    """Shortcut for ``Optimizer(name, learning_rate, momentum=momentum)``."""
+    return Optimizer(name, learning_rate, momentum=momentum)
+
+
+# ----------------------------------------------------------------------------- schedules
+def step_decay(step: int, initial: float, drop: float, every: int) -> float:
+    """``initial * drop ** floor(step / every)``: ``ExponentialDecay(..., staircase=True)`` in Keras."""
+    step = check_int("step", step, 0)
+    every = check_int("every", every, 1)
+    return check_float("initial", initial, 0, low_inclusive=False) * check_float("drop", drop, 0, 1) ** (step // every)
+
+
+def exponential_decay(step: int, initial: float, decay_rate: float, decay_steps: int) -> float:
+    """``initial * decay_rate ** (step / decay_steps)``: ``keras.optimizers.schedules.ExponentialDecay``."""
+    step = check_int("step", step, 0)
+    decay_steps = check_int("decay_steps", decay_steps, 1)
+    initial = check_float("initial", initial, 0, low_inclusive=False)
+    return initial * check_float("decay_rate", decay_rate, 0, 1) ** (step / decay_steps)
+
+
+def cosine_decay(step: int, initial: float, decay_steps: int, alpha: float = 0.0) -> float:
+    """``initial * ((1 - α) (1 + cos(π min(step, T) / T)) / 2 + α)``: ``keras.optimizers.schedules.CosineDecay``."""
+    step = check_int("step", step, 0)
+    decay_steps = check_int("decay_steps", decay_steps, 1)
+    initial = check_float("initial", initial, 0, low_inclusive=False)
+    alpha = check_float("alpha", alpha, 0, 1)
+    progress = min(step, decay_steps) / decay_steps
+    return initial * ((1 - alpha) * 0.5 * (1 + np.cos(np.pi * progress)) + alpha)
+
+
+# ----------------------------------------------------------------------------- surfaces
+@dataclass(frozen=True)
+class Surface:
+    """A 2-D loss surface: value, gradient, the box to draw, a start and the minimum."""
+
+    name: str
+    description: str
+    loss: Callable[[np.ndarray, np.ndarray], np.ndarray]  # vectorized over x, y arrays
+    gradient: Callable[[float, float], np.ndarray]
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    start: tuple[float, float]
+    minimum: tuple[float, float]
+    stable_learning_rate: float | None = None  # 2 / λ_max where the Hessian is constant
+
+    def grid(self, n: int = 120):
+        """``(X, Y, Z)`` on an ``n x n`` grid over the box, for contour plots."""
+        xs = np.linspace(*self.xlim, n)
+        ys = np.linspace(*self.ylim, n)
+        X, Y = np.meshgrid(xs, ys)
+        return X, Y, self.loss(X, Y)
+
+
+def _quadratic(condition: float = 20.0) -> Surface:
+    """``f = (x² + κ y²) / 2``: a valley κ times steeper across than along."""
+    return Surface(
+        name="quadratic",
+        description=f"ill-conditioned quadratic (x² + {condition:g} y²) / 2",
+        loss=lambda x, y: 0.5 * (x**2 + condition * y**2),
+        gradient=lambda x, y: np.array([x, condition * y]),
+        xlim=(-3.0, 3.0), ylim=(-1.5, 1.5), start=(-2.8, 1.2), minimum=(0.0, 0.0),
+        stable_learning_rate=2.0 / condition,
+    )
+
+
+def _rosenbrock() -> Surface:
+    """``f = (1 - x)² + 100 (y - x²)²``: a curved, flat-bottomed valley."""
+    return Surface(
+        name="rosenbrock",
+        description="Rosenbrock (1 - x)² + 100 (y - x²)²",
+        loss=lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2,
+        gradient=lambda x, y: np.array([-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)]),
+        xlim=(-2.0, 2.0), ylim=(-1.0, 3.0), start=(-1.5, 2.5), minimum=(1.0, 1.0),
+    )
+
+
+def mlp_losses_along(weights: list[np.ndarray], directions: list[list[np.ndarray]], x: np.ndarray,
+                     labels: np.ndarray, alphas: np.ndarray, betas: np.ndarray) -> np.ndarray:
+    """Cross-entropy of the running example ``relu(x W1 + b1) W2 + b2`` at ``θ + α d1 + β d2``.
+
+    ``weights = [W1, b1, W2, b2]``; ``directions = [d1, d2]``, each shaped like ``weights``;
+    ``alphas``, ``betas``: 1-D arrays of the same length. Returns one loss per (α, β) pair.
+    Written in NumPy (batched over the pairs) and checked against Keras in the tests.
+    """
+    from .losses import log_softmax
+
+    out = np.empty(len(alphas))
+    for start in range(0, len(alphas), 64):
+        a = alphas[start : start + 64, None, None]
+        b = betas[start : start + 64, None, None]
+        w1 = weights[0] + a * directions[0][0] + b * directions[1][0]
+        b1 = weights[1] + a[..., 0] * directions[0][1] + b[..., 0] * directions[1][1]
+        w2 = weights[2] + a * directions[0][2] + b * directions[1][2]
+        b2 = weights[3] + a[..., 0] * directions[0][3] + b[..., 0] * directions[1][3]
+        hidden = np.maximum(np.einsum("nd,gdh->gnh", x, w1) + b1[:, None, :], 0)
+        logits = np.einsum("gnh,ghk->gnk", hidden, w2) + b2[:, None, :]
+        out[start : start + 64] = -log_softmax(logits)[:, np.arange(len(labels)), labels].mean(axis=1)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _digits_surface(grid_points: int = 41, samples: int = 512) -> Surface:
+    """The running example's loss around trained weights, along two filter-normalized random directions."""
+    import keras
+    from scipy.interpolate import RectBivariateSpline
+
+    from .data import load_digits_images
+    from .models import build_running_example
+
+    digits = load_digits_images(seed=0)
+    model = build_running_example(seed=0)
+    model.compile(optimizer=keras.optimizers.Adam(0.01),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(digits.x_train, digits.y_train, epochs=15, batch_size=64, verbose=0, shuffle=False)
+    weights = [w.astype(np.float64) for w in model.get_weights()]
+    rng = np.random.default_rng(0)
+    directions = []
+    for _ in range(2):
+        direction = [rng.normal(size=w.shape) for w in weights]
+        # filter normalization (Li et al., 2018): each unit's direction has the norm of its weights
+        for d, w in zip(direction, weights):
+            if d.ndim == 2:
+                d *= np.linalg.norm(w, axis=0, keepdims=True) / np.linalg.norm(d, axis=0, keepdims=True)
+            else:
+                d[:] = 0.0  # biases stay put, as in the paper
+        directions.append(direction)
+    x = digits.x_train[:samples].reshape(samples, -1).astype(np.float64)
+    labels = digits.y_train[:samples]
+    axis = np.linspace(-1.0, 1.0, grid_points)
+    A, B = np.meshgrid(axis, axis, indexing="ij")
+    values = mlp_losses_along(weights, directions, x, labels, A.ravel(), B.ravel()).reshape(A.shape)
+    spline = RectBivariateSpline(axis, axis, np.log(values), kx=3, ky=3)  # log: smoother to interpolate
+
+    def loss(a, b):
+        return np.exp(spline.ev(a, b))
+
+    def gradient(a, b):
+        value = np.exp(spline.ev(a, b))
+        return np.array([value * spline.ev(a, b, dx=1), value * spline.ev(a, b, dy=1)])
+
+    surface = Surface(
+        name="digits",
+        description="running example: loss around trained weights along 2 random directions",
+        loss=loss, gradient=gradient, xlim=(-1.0, 1.0), ylim=(-1.0, 1.0), start=(-0.85, 0.8), minimum=(0.0, 0.0),
+    )
+    object.__setattr__(surface, "_parts", (weights, directions, x, labels))
+    return surface
+
+
+SURFACES = ("quadratic", "rosenbrock", "digits")
+
+
+def get_surface(name: str) -> Surface:
+    """``'quadratic'``, ``'rosenbrock'`` or ``'digits'`` (computed once per session, ~1 s)."""
+    check_choice("name", name, SURFACES)
+    return {"quadratic": _quadratic, "rosenbrock": _rosenbrock, "digits": _digits_surface}[name]()
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Points ``(steps + 1, 2)`` and losses ``(steps + 1,)``; NaN after a divergence."""
+
+    points: np.ndarray
+    losses: np.ndarray
+    diverged_at: int | None
+    optimizer: str
+    learning_rate: float
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+    @property
+    def message(self) -> str:
+        if self.diverged:
+            return (f"diverged at step {self.diverged_at}: learning rate {self.learning_rate:.3g} "
+                    f"too large for this surface")
+        return f"loss {self.losses[-1]:.4g} after {len(self.losses) - 1} steps"
+
+
+def run_optimizer(surface: Surface, optimizer: Optimizer, steps: int = 100, start=None) -> Trajectory:
+    """Run ``optimizer`` on ``surface`` from ``start`` (default: the surface's start) for ``steps`` steps.
+
+    Stops at the first non-finite or exploding loss (``> EXPLOSION_FACTOR`` times the
+    start) and reports it in ``Trajectory.message``; never raises for divergence.
+    """
+    if not isinstance(surface, Surface):
+        raise ValueError(f"surface must be a Surface (see get_surface), got {type(surface).__name__}")
+    if not isinstance(optimizer, Optimizer):
+        raise ValueError(f"optimizer must be an Optimizer (see make_optimizer), got {type(optimizer).__name__}")
+    steps = check_int("steps", steps, 1, 100_000)
+    point = check_finite_array("start", surface.start if start is None else start, ndim=1)
+    if point.shape != (2,):
+        raise ValueError(f"start must be a point (x, y), got shape {point.shape}")
+    optimizer.reset()
+    points = np.full((steps + 1, 2), np.nan)
+    losses = np.full(steps + 1, np.nan)
+    diverged_at = None
+    span = max(np.ptp(surface.xlim), np.ptp(surface.ylim))
+    with np.errstate(all="ignore"):
+        for step in range(steps + 1):
+            loss = float(surface.loss(point[0], point[1]))
+            far = np.abs(point).max() > 1e3 * span
+            if not np.isfinite(loss) or far or (step > 0 and loss > EXPLOSION_FACTOR * max(losses[0], 1e-12)):
+                diverged_at = step
+                break
+            points[step], losses[step] = point, loss
+            if step < steps:
+                point = optimizer.step(point, surface.gradient(point[0], point[1]))
+    lr = optimizer.learning_rate if not callable(optimizer.learning_rate) else optimizer.learning_rate(0)
+    return Trajectory(points, losses, diverged_at, optimizer.name, float(lr))
+
+
+# ----------------------------------------------------------------------------- TensorFlow version
+class ScratchAdam:
+    """Adam on ``tf.Variable``s in a few TensorFlow ops, usable inside ``tf.function``.
+
+    The same rule as ``keras.optimizers.Adam``; ``benchmarks/optimizer_throughput.py``
+    compares their speed on the same model and batches.
+    """
+
+    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: float = 1e-7):
+        import tensorflow as tf
+
+        self.learning_rate = check_float("learning_rate", learning_rate, 0, low_inclusive=False)
+        self.beta_1 = check_float("beta_1", beta_1, 0, 1, high_inclusive=False)
+        self.beta_2 = check_float("beta_2", beta_2, 0, 1, high_inclusive=False)
+        self.epsilon = check_float("epsilon", epsilon, 0, low_inclusive=False)
+        self.iterations = tf.Variable(0, dtype=tf.int64, trainable=False)
+        self._m: list = []
+        self._v: list = []
+
+    def build(self, variables) -> None:
+        """Create the moment slots (call outside ``tf.function``, once)."""
+        import tensorflow as tf
+
+        self._m = [tf.Variable(tf.zeros_like(v), trainable=False) for v in variables]
+        self._v = [tf.Variable(tf.zeros_like(v), trainable=False) for v in variables]
+
+    def apply_gradients(self, grads, variables) -> None:
+        import tensorflow as tf
+
+        if len(self._m) != len(variables):
+            raise ValueError(f"call build() with the {len(variables)} variables first")
+        self.iterations.assign_add(1)
+        t = tf.cast(self.iterations, tf.float32)
+        alpha = self.learning_rate * tf.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        for g, var, m, v in zip(grads, variables, self._m, self._v):
+            m.assign_add((g - m) * (1 - self.beta_1))
+            v.assign_add((tf.square(g) - v) * (1 - self.beta_2))
+            var.assign_sub(alpha * m / (tf.sqrt(v) + self.epsilon))
