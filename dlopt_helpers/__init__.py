@@ -7,6 +7,8 @@ notebook that introduces it.
 - ``data``: offline data sets (digits, diabetes, breast_cancer, sample images), image folders
 - ``models``: the running example model
 - ``concepts``: the from-scratch pieces of notebook 01
+- ``losses``: MSE and cross-entropies from scratch, as Keras computes them (notebook 02)
+- ``optim``: SGD, momentum, Nesterov, RMSProp, Adam from scratch; schedules; loss surfaces (notebook 03)
 - ``plotting``: the course's figure style and shared figures
 - ``widgets``: live dashboards
 - ``exercises``: ``check(exercise_id, answer)``
@@ -25,7 +27,7 @@ from ._tf import import_tensorflow as _import_tensorflow  # noqa: E402
 
 _import_tensorflow()
 
-from . import concepts, data, exercises, models, plotting, widgets  # noqa: E402
+from . import concepts, data, exercises, losses, models, optim, plotting, widgets  # noqa: E402
 from .env import Stopwatch, cache_dir, environment_report, set_seed  # noqa: E402
 from .exercises import check  # noqa: E402
 
@@ -39,7 +41,9 @@ __all__ = [
     "data",
     "environment_report",
     "exercises",
+    "losses",
     "models",
+    "optim",
     "plotting",
     "set_seed",
     "widgets",

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from ._validation import check_int
 
-__all__ = ["COLORS", "STYLE", "use_style", "new_figure", "show_images", "plot_history"]
+__all__ = ["COLORS", "STYLE", "use_style", "new_figure", "show_images", "plot_history", "plot_trajectories"]
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -134,3 +134,35 @@ def plot_history(history, metrics: Sequence[str] = ("loss",), title: str | None 
     if title:
         fig.suptitle(title)
     return fig
+
+
+def plot_trajectories(surface, trajectories: Mapping, ax=None, title: str | None = None):
+    """Contour of a 2-D loss ``surface`` (``optim.Surface``) with optimizer paths on it.
+
+    Parameters
+    ----------
+    surface : optim.Surface
+    trajectories : mapping label -> ``optim.Trajectory`` (or an ``(n, 2)`` array of points)
+    ax : matplotlib Axes, optional (a new figure otherwise)
+
+    Returns
+    -------
+    The Figure (new or the one of ``ax``).
+    """
+    from matplotlib.colors import LogNorm
+
+    if not hasattr(surface, "grid"):
+        raise ValueError(f"surface must be an optim.Surface, got {type(surface).__name__}")
+    if ax is None:
+        fig, ax = new_figure(1, 1, figsize=(4.6, 3.6))
+    X, Y, Z = surface.grid(90)
+    levels = np.geomspace(max(Z.min(), 1e-3 * Z.max() if Z.min() <= 0 else Z.min()), Z.max(), 25)
+    ax.contourf(X, Y, Z, levels=levels, norm=LogNorm(), cmap="viridis", alpha=0.85)
+    for color, (label, run) in zip(COLORS[1:], trajectories.items()):
+        points = getattr(run, "points", run)
+        ax.plot(points[:, 0], points[:, 1], "-", color=color, lw=1.6, label=label)
+    ax.plot(*surface.minimum, "*", color="white", ms=11, mec="black")
+    ax.set_xlim(*surface.xlim)
+    ax.set_ylim(*surface.ylim)
+    ax.set_title(title or surface.description, fontsize=9)
+    return ax.figure

@@ -528,6 +528,8 @@ class KerasTrainingDashboard(FigureDashboard):
         self.max_chunks = check_int("max_chunks", max_chunks, 1, 10_000)
         self.seed = check_int("seed", seed, 0, 2**31 - 1)
         self.data = load_digits_images(seed=0)
+        #: a chunk's mean loss above this (10x a uniform guess, 10 log K) or non-finite counts as diverged
+        self.explosion_loss = 10 * np.log(len(self.data.target_names))
         self.model = build_running_example(seed=self.seed)
         self._initial_weights = self.model.get_weights()
         self._loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
@@ -606,7 +608,7 @@ class KerasTrainingDashboard(FigureDashboard):
                                ("val_accuracy", float(val_accuracy)),
                                ("learning_rate", float(self.model.optimizer.learning_rate.numpy()))):
                 self.history[key].append(value)
-            if not np.isfinite(self.history["loss"][-1]) or self.history["loss"][-1] > 1e4:
+            if not np.isfinite(self.history["loss"][-1]) or self.history["loss"][-1] > self.explosion_loss:
                 self.diverged_at = step
                 self.running = False
         self.refresh()
@@ -668,8 +670,8 @@ class KerasTrainingDashboard(FigureDashboard):
         self.ax_loss.set_xlim(0, end)
         self.ax_lr.set_xlim(0, end)
         if self.diverged_at is not None:
-            text = (f"diverged at step {self.diverged_at}:\nlearning rate too large; "
-                    "lower it and press Reset")
+            text = (f"diverged at step {self.diverged_at}: loss {self.history['loss'][-1]:.3g}\n"
+                    "learning rate too large; lower it and press Reset")
         elif steps:
             text = (f"step {steps[-1]}: validation accuracy {self.history['val_accuracy'][-1]:.3f}"
                     + ("  (training…)" if self.running else ""))

@@ -99,3 +99,10 @@ def test_cli_check_exit_status(tmp_path, capsys):
     assert "bad.ipynb: metadata.widgets" in capsys.readouterr().out
     assert nbhygiene.main(["clean", str(bad)]) == 0
     assert nbhygiene.main(["check", str(bad)]) == 0
+
+
+def test_clean_joins_stream_chunks_split_by_timing():
+    nb = _executed(_cell(1, new_output("stream", name="stdout", text="a\n"), new_output("stream", name="stdout", text="b\n"),
+                        new_output("stream", name="stderr", text="w\n")))
+    outputs = nbhygiene.clean(nb).cells[0].outputs
+    assert [(o.name, o.text) for o in outputs] == [("stdout", "a\nb\n"), ("stderr", "w\n")]

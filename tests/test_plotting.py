@@ -63,3 +63,18 @@ def test_new_figure_is_not_registered_with_pyplot():
     assert axes.shape == (2, 3) and plt.get_fignums() == before
     with pytest.raises(ValueError, match="nrows must be in"):
         plotting.new_figure(0, 1)
+
+
+def test_plot_trajectories_draws_each_path_on_the_contour():
+    from dlopt_helpers import optim
+
+    surface = optim.get_surface("quadratic")
+    runs = {name: optim.run_optimizer(surface, optim.make_optimizer(name, 0.05), 20) for name in ("sgd", "adam")}
+    fig = plotting.plot_trajectories(surface, runs)
+    ax = fig.get_axes()[0]
+    labels = [line.get_label() for line in ax.lines]
+    assert labels[:2] == ["sgd", "adam"] and len(ax.collections) > 0  # the filled contour
+    np.testing.assert_array_equal(ax.lines[1].get_xdata(), runs["adam"].points[:, 0])
+    assert ax.get_xlim() == surface.xlim
+    with pytest.raises(ValueError, match="surface must be an optim.Surface"):
+        plotting.plot_trajectories("quadratic", runs)

@@ -1,0 +1,20 @@
+"""Shared timing for the benchmark scripts (not part of the course package)."""
+
+import os
+import sys
+import time
+
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("MPLBACKEND", "Agg")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def time_calls(function, arguments):
+    """Seconds taken by ``function(a)`` for each ``a`` in ``arguments``."""
+    seconds = []
+    for argument in arguments:
+        start = time.perf_counter()
+        function(argument)
+        seconds.append(time.perf_counter() - start)
+    return seconds

@@ -1,0 +1,23 @@
+"""The benchmark scripts run and end with the line `make bench` readers look for (no timing asserted here)."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.mark.parametrize(
+    "script, last_line",
+    [
+        ("widget_latency.py", r"widget_latency p50_ms=[\d.]+ p95_ms=[\d.]+"),
+        ("optimizer_throughput.py", r"optimizer_throughput ratio=[\d.]+"),
+    ],
+)
+def test_benchmark_prints_its_result_line(script, last_line):
+    result = subprocess.run([sys.executable, str(BENCHMARKS / script)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.fullmatch(last_line, result.stdout.strip().splitlines()[-1])
