@@ -181,14 +181,18 @@ class FigureDashboard:
         return {name: control.value for name, control in self.controls.items()}
 
     # -- settings as JSON, so a teacher can hand a class an exact setup -------------------------
+    def config(self) -> dict:
+        """Settings fixed when the dashboard is made (constructor arguments that have no control)."""
+        return {}
+
     def to_json(self) -> str:
-        """The dashboard's settings as a small JSON snippet (``load_json`` reads it back)."""
+        """The dashboard's settings as a small JSON snippet (``load_json`` / ``from_json`` read it back)."""
         import json
 
-        return json.dumps({"dashboard": type(self).__name__, **self.values()}, sort_keys=True)
+        return json.dumps({"dashboard": type(self).__name__, **self.config(), **self.values()}, sort_keys=True)
 
-    def load_json(self, text: str) -> None:
-        """Apply settings saved by ``to_json``; every value is checked before any is set."""
+    @classmethod
+    def _parse_settings(cls, text: str) -> dict:
         import json
 
         try:
@@ -197,9 +201,25 @@ class FigureDashboard:
             raise ValueError(f"text must be a JSON object saved by to_json(): {error}") from None
         if not isinstance(settings, dict):
             raise ValueError(f"text must be a JSON object saved by to_json(), got {type(settings).__name__}")
-        kind = settings.pop("dashboard", type(self).__name__)
-        if kind != type(self).__name__:
-            raise ValueError(f"dashboard must be {type(self).__name__!r}, got {kind!r}")
+        kind = settings.pop("dashboard", cls.__name__)
+        if kind != cls.__name__:
+            raise ValueError(f"dashboard must be {cls.__name__!r}, got {kind!r}")
+        return settings
+
+    @classmethod
+    def from_json(cls, text: str) -> "FigureDashboard":
+        """A new dashboard with the settings of a ``to_json`` snippet (a teacher's exact setup)."""
+        return cls(**cls._parse_settings(text))
+
+    def load_json(self, text: str) -> None:
+        """Apply settings saved by ``to_json`` to this dashboard; every value is checked before any is set."""
+        settings = self._parse_settings(text)
+        fixed = self.config()
+        changed = sorted(k for k in set(settings) & set(fixed) if settings[k] != fixed[k])
+        if changed:
+            raise ValueError(f"{', '.join(changed)} cannot change on a running dashboard; "
+                             f"use {type(self).__name__}.from_json(...) for a new one")
+        settings = {k: v for k, v in settings.items() if k not in fixed}
         unknown = sorted(set(settings) - set(self.controls))
         if unknown:
             raise ValueError(f"settings must be among {sorted(self.controls)}, got unknown {unknown}")
@@ -564,6 +584,10 @@ class KerasTrainingDashboard(FigureDashboard):
             bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.9, "edgecolor": "none"},
         )
         self._start()
+
+    def config(self) -> dict:
+        return {"optimizer": self.optimizer_name, "batch_size": self.batch_size,
+                "batches_per_chunk": self.batches_per_chunk, "max_chunks": self.max_chunks, "seed": self.seed}
 
     # -- training ------------------------------------------------------------------------------------
     def _new_training_run(self, learning_rate: float) -> None:

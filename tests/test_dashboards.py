@@ -164,3 +164,21 @@ def test_divergence_stops_training_with_a_message():
 def test_keras_dashboard_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         KerasTrainingDashboard(**kwargs)
+
+
+def test_keras_dashboard_setup_round_trips_with_its_fixed_config(trainer):
+    saved = trainer.to_json()
+    settings = json.loads(saved)
+    assert settings["optimizer"] == "sgd" and settings["batches_per_chunk"] == 5 and "learning_rate" in settings
+    copy = KerasTrainingDashboard.from_json(saved)
+    assert copy.to_json() == saved
+    trainer.load_json(saved)  # same fixed config: fine
+    with pytest.raises(ValueError, match="optimizer cannot change on a running dashboard; use .*from_json"):
+        trainer.load_json(saved.replace('"sgd"', '"adam"'))
+
+
+def test_optimizer_dashboard_from_json_builds_the_same_setup(dashboard):
+    dashboard.controls["optimizer"].value = "rmsprop"
+    assert OptimizerDashboard.from_json(dashboard.to_json()).values() == dashboard.values()
+    with pytest.raises(ValueError, match="dashboard must be 'OptimizerDashboard'"):
+        OptimizerDashboard.from_json('{"dashboard": "GradientDescentDashboard"}')
