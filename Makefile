@@ -8,6 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.dlopt-installed
 LAB_ARGS ?=
+VOILA_ARGS ?=
 # JupyterLab refuses to run as root unless told (containers, CI machines)
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 PYTEST_ARGS ?=
@@ -20,11 +21,13 @@ export PYTHONHASHSEED := 0
 export PYTHONPYCACHEPREFIX ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/dlopt/pycache
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv lab test notebooks nbclean nbcheck bench lock clean
+.PHONY: help venv lab dashboards test test-e2e notebooks nbclean nbcheck bench lock clean
 
 help:
 	@echo "make lab        open the course in JupyterLab (creates .venv on first use)"
-	@echo "make test       run the unit tests and strict nbval over every notebook"
+	@echo "make test       run the unit tests, strict nbval over every notebook and the browser tests"
+	@echo "make dashboards serve the course's dashboards as a web app (Voila, no code shown)"
+	@echo "make test-e2e   only the browser tests (JupyterLab and Voila in headless Chromium)"
 	@echo "make notebooks  re-execute every notebook in a fresh kernel and store clean outputs"
 	@echo "make nbclean    clean notebooks before a commit (widget state, run metadata)"
 	@echo "make bench      run the benchmarks (print ratios against a baseline)"
@@ -45,8 +48,14 @@ venv: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ALLOW_ROOT) $(LAB_ARGS)
 
+dashboards: $(STAMP)
+	$(BIN)/voila notebooks/dashboards.ipynb $(VOILA_ARGS)
+
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-e2e: $(STAMP)
+	$(BIN)/python -m pytest tests/e2e -p no:nbval -v $(PYTEST_ARGS)
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/nbhygiene.py execute notebooks/*.ipynb

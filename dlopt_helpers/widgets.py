@@ -169,6 +169,8 @@ class FigureDashboard:
             raise ValueError("dashboard figures must be made with layout='none': a layout engine re-runs on every draw")
         self.canvas = FigureCanvasAgg(self.fig)
         self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{self.fig.bbox.width:.0f}px"))
+        # the figure's message as text too: readable by screen readers, searchable, testable in a browser
+        self.status = widgets.HTML(layout=widgets.Layout(width=f"{self.fig.bbox.width:.0f}px"))
         self._background_key = object()
         self._background = None
         self.render_count = 0
@@ -252,8 +254,15 @@ class FigureDashboard:
         self.state = self.update(**values)
         self._draw(self.layout_key(**values))
         self.image.value = self.png()
+        import html
+
+        self.status.value = f'<div class="dlopt-status" role="status">{html.escape(self.status_message())}</div>'
         self.render_count += 1
         return self.state
+
+    def status_message(self) -> str:
+        """One line saying what the figure shows (divergence included); shown under the figure."""
+        return getattr(self.state, "message", "")
 
     def _animated(self):
         return [a for a in self.fig.findobj() if a.get_animated() and a.get_visible()]
@@ -282,7 +291,13 @@ class FigureDashboard:
         """Controls above the figure, as one ipywidgets box."""
         import ipywidgets as widgets
 
-        return widgets.VBox([widgets.HBox(list(self.controls.values())), self.image])
+        return widgets.VBox([self._controls_box(list(self.controls.values())), self.image, self.status])
+
+    @staticmethod
+    def _controls_box(children):
+        import ipywidgets as widgets
+
+        return widgets.HBox(children, layout=widgets.Layout(flex_flow="row wrap"))  # wrap on narrow screens
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -559,9 +574,10 @@ class KerasTrainingDashboard(FigureDashboard):
                 description="learning rate", continuous_update=False, readout_format=".3g",
             )
         }
+        # plain-text symbols, not icon fonts: Voila loads its icon font from a CDN, which fails offline
         self.buttons = {
-            name: widgets.Button(description=name.capitalize(), icon=icon)
-            for name, icon in (("start", "play"), ("pause", "pause"), ("reset", "undo"))
+            name: widgets.Button(description=label, layout=widgets.Layout(width="6.5em"))
+            for name, label in (("start", "▶ Start"), ("pause", "⏸ Pause"), ("reset", "↺ Reset"))
         }
         self.buttons["start"].on_click(lambda _: self.start())
         self.buttons["pause"].on_click(lambda _: self.pause())
@@ -709,4 +725,8 @@ class KerasTrainingDashboard(FigureDashboard):
     def widget(self):
         import ipywidgets as widgets
 
-        return widgets.VBox([widgets.HBox([*self.buttons.values(), *self.controls.values()]), self.image])
+        return widgets.VBox([self._controls_box([*self.buttons.values(), *self.controls.values()]), self.image,
+                             self.status])
+
+    def status_message(self) -> str:
+        return " ".join(self.message.get_text().split())

@@ -47,6 +47,7 @@ def test_nbval_ignore_output_only_on_widget_or_timing_cells(path):
     for cell in nb.cells:
         if cell.cell_type == "code" and "NBVAL_IGNORE_OUTPUT" in cell.source:
             assert "widget" in cell.source.lower() or "Stopwatch" in cell.source, cell.source
+            assert "# NBVAL_IGNORE_OUTPUT" in cell.source.splitlines(), "nbval only sees the marker alone on its line"
 
 
 def _executed(*cells):
@@ -78,13 +79,16 @@ def test_checker_accepts_a_clean_notebook():
          "error output ValueError"),
         (lambda nb: nb.cells[0].metadata.__setitem__("execution", {"iopub.status.busy": "2026"}), "run metadata"),
         (lambda nb: nb.metadata.__setitem__("kernelspec", {"name": "conda-env-x", "display_name": "x"}), "python3"),
+        (lambda nb: nb.cells[0].outputs.append(new_output("display_data", data={
+            "application/vnd.jupyter.widget-view+json": {"model_id": "x", "version_major": 2, "version_minor": 0},
+            "text/plain": "VBox()"})), "stored widget view"),
     ],
 )
 def test_checker_finds_each_problem_and_clean_fixes_metadata(make, expected):
     nb = _executed(_cell(1), _cell(2))
     make(nb)
     assert any(expected in p for p in nbhygiene.problems(nb))
-    if expected in ("metadata.widgets", "run metadata", "python3"):
+    if expected in ("metadata.widgets", "run metadata", "python3", "stored widget view"):
         assert nbhygiene.problems(nbhygiene.clean(nb)) == []
 
 

@@ -103,8 +103,14 @@ def test_l2_and_steps_controls(dashboard):
 
 def test_dashboard_widget_tree(dashboard):
     box = dashboard.widget
-    sliders, image = box.children
+    sliders, image, status = box.children
     assert list(sliders.children) == list(dashboard.controls.values()) and image is dashboard.image
+    assert status is dashboard.status and 'role="status"' in status.value
+
+
+def test_status_line_repeats_the_figures_message(dashboard):
+    dashboard.controls["learning_rate"].value = 2.0
+    assert "diverged at step" in dashboard.status.value and dashboard.state.message.split(":")[0] in dashboard.status.value
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,8 @@ import nbformat
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 # Cell metadata worth keeping: tags (nbval markers), collapsed solutions, editor view state.
 KEEP_CELL_METADATA = {"tags", "jupyter", "collapsed", "scrolled", "editable", "deletable"}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_PLACEHOLDER = "Live dashboard: run this cell (widgets need a running kernel)."
 ABSOLUTE_PATH = re.compile(r"(?<![\w.])(/home/|/root/|/Users/|/tmp/|/private/var/|[A-Za-z]:\\\\?Users)")
 
 
@@ -37,6 +39,10 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             for output in cell.outputs:
                 output.pop("transient", None)
+                if WIDGET_VIEW in output.get("data", {}):
+                    # the widget's state is not stored, so a stored view only shows "model not found":
+                    # keep a plain-text placeholder instead (what GitHub and a fresh JupyterLab show)
+                    output.data = {"text/plain": WIDGET_PLACEHOLDER}
             cell.outputs = _coalesce_streams(cell.outputs)
     return nb
 
@@ -75,6 +81,8 @@ def problems(nb: nbformat.NotebookNode) -> list[str]:
         if extra:
             found.append(f"cell {index}: run metadata {sorted(extra)} (run `make nbclean`)")
         for output in cell.get("outputs", []):
+            if WIDGET_VIEW in output.get("data", {}):
+                found.append(f"cell {index}: stored widget view without its state (run `make nbclean`)")
             if output.output_type == "error":
                 found.append(f"cell {index}: error output {output.ename}: {output.evalue}")
             if output.output_type == "stream" and output.name == "stderr":
