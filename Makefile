@@ -55,7 +55,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-e2e: $(STAMP)
-	$(BIN)/python -m pytest tests/e2e -p no:nbval -v $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/e2e -v $(PYTEST_ARGS)
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/nbhygiene.py execute notebooks/*.ipynb
