@@ -9,6 +9,7 @@ notebook that introduces it.
 - ``concepts``: the from-scratch pieces of notebook 01
 - ``losses``: MSE and cross-entropies from scratch, as Keras computes them (notebook 02)
 - ``optim``: SGD, momentum, Nesterov, RMSProp, Adam from scratch; schedules; loss surfaces (notebook 03)
+- ``regularization``: L1 / L2 / elastic net from scratch (= scikit-learn), pipelines, paths (notebook 04)
 - ``plotting``: the course's figure style and shared figures
 - ``widgets``: live dashboards
 - ``exercises``: ``check(exercise_id, answer)``
@@ -27,7 +28,7 @@ from ._tf import import_tensorflow as _import_tensorflow  # noqa: E402
 
 _import_tensorflow()
 
-from . import concepts, data, exercises, losses, models, optim, plotting, widgets  # noqa: E402
+from . import concepts, data, exercises, losses, models, optim, plotting, regularization, widgets  # noqa: E402
 from .env import Stopwatch, cache_dir, environment_report, set_seed  # noqa: E402
 from .exercises import check  # noqa: E402
 
@@ -45,6 +46,7 @@ __all__ = [
     "models",
     "optim",
     "plotting",
+    "regularization",
     "set_seed",
     "widgets",
 ]

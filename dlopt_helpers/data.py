@@ -26,6 +26,7 @@ __all__ = [
     "load_table",
     "load_sample_images",
     "make_image_folder",
+    "make_curve",
     "TABLES",
 ]
 
@@ -193,6 +194,36 @@ def load_table(
         task=task,
         description=name,
     )
+
+
+def make_curve(n_train: int = 30, n_val: int = 200, noise: float = 0.3, seed: int = 0) -> Split:
+    """A 1-D regression that a high-degree polynomial over-fits: ``y = sin(π x) + x/2 + noise``, ``x`` in [-1, 1].
+
+    Generated, so it is the same everywhere and needs nothing downloaded. The test
+    part is a second, independent sample of ``n_val`` points. Introduced in
+    ``notebooks/04_regularization.ipynb``.
+
+    Returns
+    -------
+    Split
+        ``x_*`` float64 ``(n, 1)``, ``y_*`` float64 ``(n,)``.
+    """
+    n_train = check_int("n_train", n_train, 5, 100_000)
+    n_val = check_int("n_val", n_val, 1, 100_000)
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < 10:
+        raise ValueError(f"noise must be in [0, 10), got {noise!r}")
+    seed = check_int("seed", seed, 0, 2**32 - 1)
+    rng = np.random.default_rng(seed)
+
+    def sample(n):
+        x = rng.uniform(-1, 1, (n, 1))
+        return x, np.sin(np.pi * x[:, 0]) + 0.5 * x[:, 0] + rng.normal(0, noise, n)
+
+    x_train, y_train = sample(n_train)
+    x_val, y_val = sample(n_val)
+    x_test, y_test = sample(n_val)
+    return Split(x_train, y_train, x_val, y_val, x_test, y_test, feature_names=("x",), target_names=("y",),
+                 task="regression", description=f"curve sin(πx) + x/2, noise {noise}")
 
 
 def load_sample_images(size: tuple[int, int] | None = None) -> dict[str, np.ndarray]:

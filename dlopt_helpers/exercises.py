@@ -343,3 +343,55 @@ def _():
     import keras
 
     return float(keras.optimizers.schedules.CosineDecay(0.1, decay_steps=100)(50))
+
+
+# --------------------------------------------------------------------------- 04_regularization
+@register(
+    "04.lasso_scaling",
+    "04_regularization",
+    "scikit-learn's Lasso minimizes (1/(2n))·||y - Xw||² + α·||w||₁. A textbook writes ||y - Xw||² + λ·||w||₁ "
+    "with λ = 40. With n = 200 samples, which α gives the same solution?",
+    "Multiply sklearn's objective by 2n: it becomes ||y - Xw||² + 2nα·||w||₁, so λ = 2nα.",
+)
+def _():
+    return 40 / (2 * 200)
+
+
+@register(
+    "04.soft_threshold",
+    "04_regularization",
+    "Soft thresholding S(z, t) = sign(z)·max(|z| - t, 0). What is S(-1.2, 0.5)?",
+    "Shrink |z| by t towards 0, keep the sign; values with |z| <= t become exactly 0.",
+)
+def _():
+    from .regularization import soft_threshold
+
+    return float(soft_threshold(np.array([-1.2]), 0.5)[0])
+
+
+@register(
+    "04.l2_gradient",
+    "04_regularization",
+    "keras.regularizers.L2(0.05) adds 0.05·Σw² to the loss. What is its gradient at w = [1, -2]? (a list of 2 numbers)",
+    "The derivative of α·w² is 2α·w, one entry per weight.",
+)
+def _():
+    import keras
+    import tensorflow as tf
+
+    w = tf.Variable([1.0, -2.0])
+    with tf.GradientTape() as tape:
+        value = keras.regularizers.L2(0.05)(w)
+    return tape.gradient(value, w).numpy()
+
+
+@register(
+    "04.elastic_penalty",
+    "04_regularization",
+    "What does keras.regularizers.L1L2(l1=0.01, l2=0.02) add to the loss for the weights [1.0, -2.0, 0.5]?",
+    "l1·Σ|w| + l2·Σw²: here Σ|w| = 3.5 and Σw² = 5.25.",
+)
+def _():
+    import keras
+
+    return float(keras.regularizers.L1L2(l1=0.01, l2=0.02)(np.array([1.0, -2.0, 0.5], dtype=np.float32)))

@@ -18,6 +18,7 @@ def build_running_example(
     hidden_units: int = 32,
     l2: float = 0.0,
     dropout: float = 0.0,
+    l1: float = 0.0,
     seed: int = 0,
 ):
     """Flatten -> Dense(hidden_units, relu) [-> Dropout] -> Dense(num_classes) logits.
@@ -34,6 +35,8 @@ def build_running_example(
     hidden_units : int in [1, 4096]
     l2 : float >= 0
         Strength of the L2 penalty ``l2 * sum(w**2)`` on both kernels (chapter 04).
+    l1 : float >= 0
+        Strength of the L1 penalty ``l1 * sum(|w|)`` on both kernels (chapter 04).
     dropout : float in [0, 1)
         Dropout rate after the hidden layer (0 disables it).
     seed : int
@@ -56,12 +59,16 @@ def build_running_example(
     num_classes = check_int("num_classes", num_classes, 2, 1000)
     hidden_units = check_int("hidden_units", hidden_units, 1, 4096)
     l2 = check_float("l2", l2, 0)
+    l1 = check_float("l1", l1, 0)
     dropout = check_float("dropout", dropout, 0, 1, high_inclusive=False)
     seed = check_int("seed", seed, 0, 2**31 - 1)
 
     import keras
 
-    regularizer = keras.regularizers.L2(l2) if l2 > 0 else None
+    if l1 > 0:
+        regularizer = keras.regularizers.L1L2(l1=l1, l2=l2)
+    else:
+        regularizer = keras.regularizers.L2(l2) if l2 > 0 else None
     layers = [
         keras.Input(shape=input_shape),
         keras.layers.Flatten(),

@@ -11,6 +11,7 @@ never raised as a traceback.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ __all__ = [
     "GradientDescentDashboard",
     "OptimizerDashboard",
     "KerasTrainingDashboard",
+    "RegularizationDashboard",
 ]
 
 #: A loss this many times larger than the starting loss counts as exploding.
@@ -730,3 +732,140 @@ class KerasTrainingDashboard(FigureDashboard):
 
     def status_message(self) -> str:
         return " ".join(self.message.get_text().split())
+
+
+class RegularizationDashboard(FigureDashboard):
+    """Penalty strength, type and polynomial degree -> fitted curve, coefficients, train / validation error.
+
+    A polynomial regression on ``data.make_curve()`` (30 noisy training points) in a
+    scikit-learn pipeline (``regularization.make_model``). The error-vs-alpha curves of a
+    (penalty, degree, l1_ratio) setting are computed once and cached (they are the
+    figure's background); a move of the alpha slider refits one model and redraws the
+    curve, the bars and the marker. Introduced in ``notebooks/04_regularization.ipynb``.
+
+    Parameters
+    ----------
+    alpha : float in [1e-5, 10]; penalty : 'l1', 'l2' or 'elastic_net';
+    l1_ratio : float in [0, 1] (elastic net only); degree : int in [1, 15]
+    """
+
+    ALPHAS = np.geomspace(1e-5, 10, 31)
+
+    def __init__(self, alpha: float = 1e-3, penalty: str = "l2", l1_ratio: float = 0.5, degree: int = 12):
+        import ipywidgets as widgets
+
+        from .data import make_curve
+        from .regularization import PENALTIES
+
+        alpha = check_float("alpha", alpha, 1e-5, 10)
+        check_choice("penalty", penalty, PENALTIES)
+        l1_ratio = check_float("l1_ratio", l1_ratio, 0, 1)
+        degree = check_int("degree", degree, 1, 15)
+        self.data = make_curve()
+        self.controls = {
+            "alpha": widgets.FloatLogSlider(value=alpha, base=10, min=-5, max=1, step=0.1, description="alpha",
+                                            continuous_update=True, readout_format=".2g"),
+            "penalty": widgets.Dropdown(options=list(PENALTIES), value=penalty, description="penalty"),
+            "l1_ratio": widgets.FloatSlider(value=l1_ratio, min=0, max=1, step=0.05, description="l1_ratio",
+                                            continuous_update=True),
+            "degree": widgets.IntSlider(value=degree, min=1, max=15, description="degree", continuous_update=False),
+        }
+        for control in self.controls.values():
+            control.style.description_width = "5em"
+            control.layout.width = "270px"
+        self.fig, (self.ax_fit, self.ax_coef, self.ax_error) = new_figure(
+            1, 3, figsize=(10.5, 3.3), layout="none", gridspec_kw={"width_ratios": [1.2, 1, 1.1]})
+        self.fig.subplots_adjust(left=0.05, right=0.99, bottom=0.15, top=0.9, wspace=0.3)
+        self._x_grid = np.linspace(-1, 1, 200)[:, None]
+        self.ax_fit.scatter(self.data.x_val[:, 0], self.data.y_val, s=6, color="0.75", label="validation")
+        self.ax_fit.scatter(self.data.x_train[:, 0], self.data.y_train, s=14, color=COLORS[0], label="train")
+        self.ax_fit.set(xlim=(-1, 1), ylim=(-2.5, 2.5), xlabel="x", ylabel="y")
+        self.ax_fit.legend(loc="lower right", fontsize=8)
+        (self.curve,) = self.ax_fit.plot([], [], color=COLORS[3], lw=2, animated=True)
+        self.ax_error.set(xscale="log", yscale="log", xlabel="alpha", ylabel="mean squared error")
+        (self.marker_train,) = self.ax_error.plot([], [], "o", color=COLORS[0], animated=True)
+        (self.marker_val,) = self.ax_error.plot([], [], "o", color=COLORS[1], animated=True)
+        self.message = self.ax_coef.text(0.5, 0.97, "", transform=self.ax_coef.transAxes, va="top", ha="center",
+                                         fontsize=8.5, animated=True,
+                                         bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85,
+                                               "edgecolor": "none"})
+        self._layout = None
+        self._bars = []
+        self._start()
+
+    def _fit(self, alpha, penalty, l1_ratio, degree, model=None):
+        import warnings
+
+        from sklearn.exceptions import ConvergenceWarning
+
+        from .regularization import make_model
+
+        if model is None:
+            model = make_model(penalty, alpha, l1_ratio, degree, max_iter=20_000)
+        else:  # warm start: a slider move starts from the previous solution (Lasso / elastic net)
+            model[-1].set_params(alpha=alpha)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(self.data.x_train, self.data.y_train)
+        return model
+
+    def _errors(self, model):
+        from sklearn.metrics import mean_squared_error
+
+        return (mean_squared_error(self.data.y_train, model.predict(self.data.x_train)),
+                mean_squared_error(self.data.y_val, model.predict(self.data.x_val)))
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - one dashboard lives as long as its notebook
+    def error_curves(self, penalty: str, l1_ratio: float, degree: int) -> np.ndarray:
+        """Train and validation MSE for each of ``ALPHAS``: shape ``(len(ALPHAS), 2)``."""
+        return np.array([self._errors(self._fit(a, penalty, l1_ratio, degree)) for a in self.ALPHAS])
+
+    def layout_key(self, alpha, penalty, l1_ratio, degree):
+        return penalty, round(l1_ratio, 2) if penalty == "elastic_net" else None, degree
+
+    def _draw_layout(self, penalty, l1_ratio, degree):
+        for artist in [*self.ax_error.lines[2:], *self._bars]:
+            artist.remove()
+        curves = self.error_curves(penalty, l1_ratio, degree)
+        self.ax_error.plot(self.ALPHAS, curves[:, 0], color=COLORS[0], label="train")
+        self.ax_error.plot(self.ALPHAS, curves[:, 1], color=COLORS[1], label="validation")
+        best = self.ALPHAS[np.argmin(curves[:, 1])]
+        self.ax_error.axvline(best, color="0.5", ls=":", lw=1)
+        self.ax_error.set_ylim(max(curves.min() * 0.7, 1e-3), min(curves.max() * 1.5, 1e3))
+        self.ax_error.legend(loc="lower right", fontsize=8)
+        self.ax_coef.set(xlim=(0.4, degree + 0.6), ylim=(-3, 4), xlabel="coefficient of x^k (standardized)",
+                         ylabel="value")
+        self._bars = list(self.ax_coef.bar(np.arange(1, degree + 1), np.zeros(degree), color=COLORS[2]))
+        for bar in self._bars:
+            bar.set_animated(True)
+        self.ax_coef.set_title(f"{penalty}, degree {degree}", fontsize=9)
+        self._layout = self.layout_key(0.0, penalty, l1_ratio, degree)
+
+    def update(self, alpha, penalty, l1_ratio, degree):
+        """Fit the pipeline for these settings and move the artists; returns a dict of what was computed."""
+        alpha = check_float("alpha", alpha, 0)
+        if self.layout_key(alpha, penalty, l1_ratio, degree) != self._layout:
+            self._draw_layout(penalty, l1_ratio, degree)
+        if getattr(self, "_warm", (None, None))[0] != self._layout:
+            model = self._fit(alpha, penalty, l1_ratio, degree)
+            if penalty != "l2":
+                model[-1].set_params(warm_start=True)
+            self._warm = (self._layout, model)
+        else:
+            model = self._fit(alpha, penalty, l1_ratio, degree, model=self._warm[1])
+        coef = model[-1].coef_
+        train_error, val_error = self._errors(model)
+        self.curve.set_data(self._x_grid[:, 0], model.predict(self._x_grid))
+        for bar, value in zip(self._bars, np.clip(coef, -3, 3)):
+            bar.set_height(value)
+        self.marker_train.set_data([alpha], [train_error])
+        self.marker_val.set_data([alpha], [val_error])
+        zeros = int(np.sum(coef == 0))
+        self.message.set_text(f"alpha = {alpha:.2g}\ntrain MSE {train_error:.3f}, validation MSE {val_error:.3f}\n"
+                              f"{zeros} of {len(coef)} coefficients exactly 0")
+        self.controls["l1_ratio"].disabled = penalty != "elastic_net"
+        return {"coef": coef, "train_error": train_error, "val_error": val_error, "zeros": zeros,
+                "message": f"train MSE {train_error:.3f}, validation MSE {val_error:.3f}, {zeros} zero coefficients"}
+
+    def status_message(self) -> str:
+        return self.state["message"]

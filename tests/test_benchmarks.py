@@ -21,3 +21,5 @@ def test_benchmark_prints_its_result_line(script, last_line):
     result = subprocess.run([sys.executable, str(BENCHMARKS / script)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert re.fullmatch(last_line, result.stdout.strip().splitlines()[-1])
+    if script == "widget_latency.py":
+        assert re.search(r"^regularization_widget_latency p50_ms=[\d.]+ p95_ms=[\d.]+$", result.stdout, re.M)

@@ -26,6 +26,13 @@ def test_l2_penalty_and_dropout_are_wired():
     np.testing.assert_allclose(float(sum(model.losses)), expected, rtol=1e-5)
 
 
+def test_l1_penalty_is_wired():
+    model = build_running_example(l1=0.01, l2=0.02)
+    kernels = [model.get_layer(n).kernel.numpy() for n in ("hidden", "logits")]
+    expected = sum(0.01 * abs(k).sum() + 0.02 * (k**2).sum() for k in kernels)
+    np.testing.assert_allclose(float(sum(model.losses)), expected, rtol=1e-5)
+
+
 def test_other_input_shapes():
     model = build_running_example(input_shape=(30,), num_classes=2, hidden_units=4)
     assert model(np.zeros((2, 30), dtype=np.float32)).shape == (2, 2)
@@ -39,6 +46,7 @@ def test_other_input_shapes():
         ({"num_classes": 1}, "num_classes must be in \\[2, 1000\\]"),
         ({"hidden_units": 0}, "hidden_units must be in"),
         ({"l2": -0.1}, "l2 must be >= 0"),
+        ({"l1": -0.1}, "l1 must be >= 0"),
         ({"dropout": 1.0}, "dropout must be in \\[0, 1\\)"),
         ({"seed": -3}, "seed must be in"),
     ],
