@@ -10,6 +10,7 @@ notebook that introduces it.
 - ``losses``: MSE and cross-entropies from scratch, as Keras computes them (notebook 02)
 - ``optim``: SGD, momentum, Nesterov, RMSProp, Adam from scratch; schedules; loss surfaces (notebook 03)
 - ``regularization``: L1 / L2 / elastic net from scratch (= scikit-learn), pipelines, paths (notebook 04)
+- ``augment``: an ``ImageDataGenerator`` for Keras 3 on ``tf.data``, one affine warp per image (notebook 05)
 - ``plotting``: the course's figure style and shared figures
 - ``widgets``: live dashboards
 - ``exercises``: ``check(exercise_id, answer)``
@@ -28,7 +29,7 @@ from ._tf import import_tensorflow as _import_tensorflow  # noqa: E402
 
 _import_tensorflow()
 
-from . import concepts, data, exercises, losses, models, optim, plotting, regularization, widgets  # noqa: E402
+from . import augment, concepts, data, exercises, losses, models, optim, plotting, regularization, widgets  # noqa: E402
 from .env import Stopwatch, cache_dir, environment_report, set_seed  # noqa: E402
 from .exercises import check  # noqa: E402
 
@@ -36,6 +37,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Stopwatch",
+    "augment",
     "cache_dir",
     "check",
     "concepts",

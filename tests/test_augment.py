@@ -1,0 +1,169 @@
+"""dlopt_helpers.augment: shapes, dtypes, seeds, each class_mode, the matrices by hand, and bad input."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+import dlopt_helpers as dh
+from dlopt_helpers.augment import ImageDataGenerator
+from dlopt_helpers.concepts import warp_nearest
+
+DIGITS = dh.data.load_digits_images(size=32)
+X, Y = DIGITS.x_train[:96], DIGITS.y_train[:96]
+ALL = {"rotation_range": 25, "width_shift_range": 0.2, "height_shift_range": 0.1, "shear_range": 10,
+       "zoom_range": 0.2, "horizontal_flip": True, "vertical_flip": True}
+
+
+def _first(dataset):
+    return next(iter(dataset))
+
+
+def test_flow_shapes_dtypes_and_rescale():
+    images, labels = _first(ImageDataGenerator(**ALL).flow(X, Y, batch_size=16, seed=0))
+    assert images.shape == (16, 32, 32, 1) and images.dtype == tf.float32 and labels.shape == (16,)
+    raw = (X * 255).astype(np.uint8)
+    scaled = _first(ImageDataGenerator(rescale=1 / 255).flow(raw, batch_size=8, shuffle=False, seed=0))
+    assert scaled.dtype == tf.float32
+    np.testing.assert_allclose(scaled.numpy(), raw[:8] / 255, atol=1e-6)  # no transform: identity warp
+
+
+def test_same_seed_same_batches_new_epoch_new_augmentation():
+    generator = ImageDataGenerator(**ALL)
+    a = _first(generator.flow(X, Y, batch_size=16, seed=3))
+    b = _first(generator.flow(X, Y, batch_size=16, seed=3))
+    c = _first(generator.flow(X, Y, batch_size=16, seed=4))
+    np.testing.assert_array_equal(a[0].numpy(), b[0].numpy())
+    np.testing.assert_array_equal(a[1].numpy(), b[1].numpy())
+    assert not np.array_equal(a[0].numpy(), c[0].numpy())
+    one_pass = generator.flow(X, Y, batch_size=32, shuffle=False, seed=3, repeat=False)
+    epoch_1, epoch_2 = [x for x, _ in one_pass], [x for x, _ in one_pass]
+    assert len(epoch_1) == 3 and not np.array_equal(epoch_1[0].numpy(), epoch_2[0].numpy())
+
+
+def test_the_warp_is_the_composed_matrix_applied_by_hand():
+    generator = ImageDataGenerator(**ALL, fill_mode="constant", interpolation="nearest")
+    seed = tf.constant([7, 11], tf.int64)
+    out = generator.apply(X[:12], seed).numpy()
+    forward = generator.matrices(12, 32, 32, seed).numpy().astype(np.float64)
+    mismatched = [np.mean(warp_nearest(X[i], forward[i]) != out[i]) for i in range(12)]
+    # the same pixels, except where a source coordinate lies within float rounding of a half pixel
+    assert max(mismatched) < 0.01, mismatched
+
+
+def test_flips_are_exact_mirrors():
+    out = ImageDataGenerator(horizontal_flip=True).apply(X[:32], tf.constant([1, 2], tf.int64)).numpy()
+    mirrored = [np.array_equal(o, x[:, ::-1]) for o, x in zip(out, X[:32])]
+    unchanged = [np.array_equal(o, x) for o, x in zip(out, X[:32])]
+    assert all(m or u for m, u in zip(mirrored, unchanged)) and 4 < sum(mirrored) < 28
+
+
+def test_random_crop_is_a_window_of_the_image():
+    generator = ImageDataGenerator(crop_size=(20, 24), interpolation="nearest")
+    out = generator.apply(X[:8], tf.constant([5, 6], tf.int64)).numpy()
+    assert out.shape == (8, 20, 24, 1)
+    for image, crop in zip(X[:8], out):
+        windows = [np.array_equal(image[t:t + 20, l:l + 24], crop) for t in range(13) for l in range(9)]
+        assert any(windows)
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory):
+    root = tmp_path_factory.mktemp("folders")
+    two = dh.data.make_image_folder(root / "two", source="sample_images", images_per_class=5, size=40)
+    ten = dh.data.make_image_folder(root / "ten", source="digits", images_per_class=2, size=16)
+    return two, ten
+
+
+@pytest.mark.parametrize("class_mode, label_shape, dtype", [("categorical", (4, 2), tf.float32),
+                                                            ("binary", (4,), tf.float32), ("sparse", (4,), tf.int32)])
+def test_flow_from_directory_class_modes(folders, class_mode, label_shape, dtype):
+    dataset = ImageDataGenerator(rotation_range=10).flow_from_directory(
+        folders[0], target_size=(32, 48), class_mode=class_mode, batch_size=4, seed=0)
+    images, labels = _first(dataset)
+    assert images.shape == (4, 32, 48, 3) and labels.shape == label_shape and labels.dtype == dtype
+    assert dataset.class_indices == {"china": 0, "flower": 1} and dataset.samples == 10
+
+
+def test_flow_from_directory_grayscale_no_labels_and_fit(folders):
+    generator = ImageDataGenerator(rescale=1 / 255, width_shift_range=0.1)
+    images = _first(generator.flow_from_directory(folders[1], target_size=(16, 16), color_mode="grayscale",
+                                                  class_mode=None, batch_size=5))
+    assert images.shape == (5, 16, 16, 1) and float(tf.reduce_max(images)) <= 1.0
+    dataset = generator.flow_from_directory(folders[1], target_size=(16, 16), color_mode="grayscale",
+                                            class_mode="sparse", batch_size=5, seed=0)
+    model = dh.models.build_running_example(input_shape=(16, 16, 1))
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    history = model.fit(dataset, steps_per_epoch=4, epochs=2, verbose=0)  # the fit_generator replacement
+    assert len(history.history["loss"]) == 2
+
+
+def test_as_layer_augments_in_training_only():
+    layer = ImageDataGenerator(**ALL).as_layer(seed=0)
+    np.testing.assert_array_equal(layer(X[:4], training=False), X[:4])
+    assert not np.allclose(layer(X[:4], training=True), X[:4])
+    model = keras.Sequential([keras.Input((32, 32, 1)), ImageDataGenerator(crop_size=(28, 28)).as_layer(),
+                              keras.layers.Flatten(), keras.layers.Dense(10)])
+    assert model.output_shape == (None, 10)
+    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(X, Y, epochs=1, batch_size=32, verbose=0)
+
+
+def _write(path, mode, size=(8, 8)):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new(mode, size).save(path)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"rotation_range": -5}, "rotation_range must be in \\[0, 180\\]"),
+        ({"width_shift_range": 1.0}, "width_shift_range must be in \\[0, 1\\)"),
+        ({"height_shift_range": -0.1}, "height_shift_range must be in"),
+        ({"shear_range": -1}, "shear_range must be in"),
+        ({"zoom_range": -0.2}, "zoom_range must be in"),
+        ({"zoom_range": (1.2, 0.8)}, "zoom_range must have low <= high"),
+        ({"zoom_range": (0.0, 1.2)}, "zoom_range must contain positive factors"),
+        ({"horizontal_flip": "yes"}, "horizontal_flip must be True or False"),
+        ({"fill_mode": "mirror"}, "fill_mode must be one of"),
+        ({"interpolation": "bicubic"}, "interpolation must be one of"),
+        ({"crop_size": (0, 4)}, "crop_size must contain integers >= 1"),
+    ],
+)
+def test_bad_generator_settings(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ImageDataGenerator(**kwargs)
+
+
+def test_bad_flow_input():
+    generator = ImageDataGenerator()
+    with pytest.raises(ValueError, match="x must have shape \\(n, height, width, channels\\)"):
+        generator.flow(X[:, :, :, 0])
+    with pytest.raises(ValueError, match="x and y must have the same length"):
+        generator.flow(X, Y[:-1])
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        generator.flow(X, Y, batch_size=0)
+
+
+def test_bad_directories(tmp_path, folders):
+    generator = ImageDataGenerator()
+    with pytest.raises(ValueError, match="does not exist or is not a folder"):
+        generator.flow_from_directory(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="has no class sub-folders"):
+        generator.flow_from_directory(tmp_path / "empty")
+    (tmp_path / "no_images" / "cats").mkdir(parents=True)
+    with pytest.raises(ValueError, match="has no images"):
+        generator.flow_from_directory(tmp_path / "no_images")
+    _write(tmp_path / "mixed" / "a" / "1.png", "RGB")
+    _write(tmp_path / "mixed" / "b" / "2.png", "L")
+    with pytest.raises(ValueError, match="images must all have the same number of channels"):
+        generator.flow_from_directory(tmp_path / "mixed")
+    with pytest.raises(ValueError, match="class_mode must be one of"):
+        generator.flow_from_directory(folders[0], class_mode="onehot")
+    with pytest.raises(ValueError, match="class_mode='binary' needs exactly 2 classes, found 10"):
+        generator.flow_from_directory(folders[1], class_mode="binary")
+    for size in [(32,), (0, 32), (32.0, 32), "128x128"]:
+        with pytest.raises(ValueError, match="target_size must"):
+            generator.flow_from_directory(folders[0], target_size=size)
