@@ -36,6 +36,9 @@ def main():
         seconds.append(slider_latency(regularization, "alpha", np.geomspace(1e-5, 10, 50), raw=True))
     p50, p95 = np.percentile(np.concatenate(seconds) * 1000, [50, 95])
     regularization_line = f"regularization_widget_latency p50_ms={p50:.1f} p95_ms={p95:.1f}"
+    augmentation = dh.widgets.AugmentationDashboard()
+    p50, p95 = slider_latency(augmentation, "rotation_range", np.linspace(0, 180, 50))
+    print(f"augmentation_dashboard (notebook 05) p50_ms={p50:.1f} p95_ms={p95:.1f}")
     core = dh.widgets.GradientDescentDashboard(steps=100)
     p50, p95 = slider_latency(core, "learning_rate", np.geomspace(0.01, 2.5, 50))
     print(f"gradient_descent_dashboard (notebook 01) p50_ms={p50:.1f} p95_ms={p95:.1f}")

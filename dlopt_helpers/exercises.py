@@ -395,3 +395,42 @@ def _():
     import keras
 
     return float(keras.regularizers.L1L2(l1=0.01, l2=0.02)(np.array([1.0, -2.0, 0.5], dtype=np.float32)))
+
+
+# --------------------------------------------------------------------------- 05_data_augmentation
+@register(
+    "05.flip_matrix",
+    "05_data_augmentation",
+    "Write the 3 x 3 matrix that flips an image 32 pixels wide horizontally: pixel column x goes to 31 - x.",
+    "x' = -1·x + 0·y + 31 and y' = y; the third row of a homogeneous matrix is [0, 0, 1].",
+)
+def _():
+    from .augment import ImageDataGenerator
+    import tensorflow as tf
+
+    forward = ImageDataGenerator(horizontal_flip=True).matrices(64, 32, 32, tf.constant([0, 0], tf.int64)).numpy()
+    flipped = forward[forward[:, 0, 0] < 0]  # the draws that flipped
+    return np.round(flipped[0].astype(np.float64), 6)
+
+
+@register(
+    "05.compose_rotations",
+    "05_data_augmentation",
+    "The product of the rotation matrices R(30°) and R(45°) is a rotation by how many degrees?",
+    "Multiply the two matrices, or add the angles: rotations about the same point compose by adding.",
+)
+def _():
+    from .concepts import rotation_matrix
+
+    product = rotation_matrix(30) @ rotation_matrix(45)
+    return float(np.degrees(np.arctan2(product[1, 0], product[0, 0])))
+
+
+@register(
+    "05.crop_positions",
+    "05_data_augmentation",
+    "How many different positions can a 24 x 24 random crop take in a 32 x 32 image?",
+    "The top-left corner can be at 32 - 24 + 1 rows and as many columns.",
+)
+def _():
+    return (32 - 24 + 1) ** 2

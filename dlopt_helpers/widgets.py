@@ -31,6 +31,7 @@ __all__ = [
     "OptimizerDashboard",
     "KerasTrainingDashboard",
     "RegularizationDashboard",
+    "AugmentationDashboard",
 ]
 
 #: A loss this many times larger than the starting loss counts as exploding.
@@ -132,6 +133,10 @@ def _diabetes_bmi():
 
 def _check_control_value(name, control, value):
     """Raise ``ValueError`` unless ``value`` is one the control can take (sliders would clamp silently)."""
+    if isinstance(control.value, bool):  # a checkbox
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} must be true or false, got {value!r}")
+        return
     options = getattr(control, "options", None)
     if options is not None:
         labels = [o[1] if isinstance(o, tuple) else o for o in options]
@@ -869,3 +874,86 @@ class RegularizationDashboard(FigureDashboard):
 
     def status_message(self) -> str:
         return self.state["message"]
+
+
+class AugmentationDashboard(FigureDashboard):
+    """Rotation, shifts, shear, zoom and flips -> a grid of augmented copies of one image, live.
+
+    Uses ``augment.ImageDataGenerator`` (one composed warp per image) with a fixed seed,
+    so moving a slider changes the ranges while the random draws stay put: what you see
+    change is the effect of that slider. Introduced in ``notebooks/05_data_augmentation.ipynb``.
+
+    Parameters
+    ----------
+    image : (h, w) or (h, w, c) array, optional (default: a 96 x 96 crop of the bundled flower photo)
+    rotation_range : float in [0, 180]; width_shift_range, height_shift_range : float in [0, 0.5];
+    shear_range : float in [0, 45]; zoom_range : float in [0, 0.5]; horizontal_flip, vertical_flip : bool
+    """
+
+    ROWS, COLUMNS = 3, 6
+
+    def __init__(self, image=None, rotation_range: float = 20.0, width_shift_range: float = 0.1,
+                 height_shift_range: float = 0.1, shear_range: float = 0.0, zoom_range: float = 0.1,
+                 horizontal_flip: bool = True, vertical_flip: bool = False, seed: int = 0):
+        import ipywidgets as widgets
+
+        if image is None:
+            from .data import load_sample_images
+
+            photo = load_sample_images()["flower"]
+            image = photo[140:140 + 192, 230:230 + 192][::2, ::2]
+        image = check_finite_array("image", image, dtype=np.float32)
+        if image.ndim == 2:
+            image = image[..., None]
+        if image.ndim != 3 or image.shape[-1] not in (1, 3):
+            raise ValueError(f"image must have shape (h, w) or (h, w, 1 or 3), got {image.shape}")
+        self.source_image = image / 255.0 if image.max() > 1 else image
+        self.seed = check_int("seed", seed, 0, 2**31 - 1)
+        sliders = {
+            "rotation_range": (rotation_range, 0, 180, 5, "rotation °"),
+            "width_shift_range": (width_shift_range, 0, 0.5, 0.02, "width shift"),
+            "height_shift_range": (height_shift_range, 0, 0.5, 0.02, "height shift"),
+            "shear_range": (shear_range, 0, 45, 1, "shear °"),
+            "zoom_range": (zoom_range, 0, 0.5, 0.02, "zoom"),
+        }
+        self.controls = {}
+        for name, (value, low, high, step, label) in sliders.items():
+            value = check_float(name, value, low, high)
+            self.controls[name] = widgets.FloatSlider(value=value, min=low, max=high, step=step, description=label,
+                                                      continuous_update=True)
+        for name, value in (("horizontal_flip", horizontal_flip), ("vertical_flip", vertical_flip)):
+            if not isinstance(value, bool):
+                raise ValueError(f"{name} must be True or False, got {value!r}")
+            self.controls[name] = widgets.Checkbox(value=value, description=name.replace("_", " "))
+        for control in self.controls.values():
+            control.style.description_width = "6em"
+            control.layout.width = "260px"
+        self.fig, axes = new_figure(self.ROWS, self.COLUMNS, figsize=(1.35 * self.COLUMNS, 1.35 * self.ROWS),
+                                    layout="none")
+        self.fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99, wspace=0.04, hspace=0.04)
+        cmap = "gray" if self.source_image.shape[-1] == 1 else None
+        self.tiles = []
+        for ax in axes.ravel():
+            ax.set_axis_off()
+            self.tiles.append(ax.imshow(np.zeros_like(self.source_image[..., 0] if cmap else self.source_image), vmin=0, vmax=1,
+                                        cmap=cmap, animated=True, interpolation="nearest"))
+        self._start()
+
+    def update(self, **values) -> np.ndarray:
+        """Augment ``ROWS x COLUMNS`` copies with these settings; returns them ``(n, h, w, c)``."""
+        import tensorflow as tf
+
+        from .augment import ImageDataGenerator
+
+        generator = ImageDataGenerator(**values, fill_mode="constant", cval=1.0)
+        batch = np.repeat(self.source_image[None], self.ROWS * self.COLUMNS, axis=0)
+        images = np.clip(generator.apply(batch, tf.constant([self.seed, 0], tf.int64)).numpy(), 0, 1)
+        for tile, image in zip(self.tiles, images):
+            tile.set_data(image[..., 0] if image.shape[-1] == 1 else image)
+        self._values = values
+        return images
+
+    def status_message(self) -> str:
+        on = [f"{k.replace('_range', '')} {v:g}" for k, v in self._values.items() if not isinstance(v, bool) and v]
+        flips = [k.replace("_", " ") for k, v in self._values.items() if v is True]
+        return f"{len(self.state)} samples: " + (", ".join(on + flips) or "no augmentation (all identical)")

@@ -182,3 +182,27 @@ def test_optimizer_dashboard_from_json_builds_the_same_setup(dashboard):
     assert OptimizerDashboard.from_json(dashboard.to_json()).values() == dashboard.values()
     with pytest.raises(ValueError, match="dashboard must be 'OptimizerDashboard'"):
         OptimizerDashboard.from_json('{"dashboard": "GradientDescentDashboard"}')
+
+
+def test_augmentation_dashboard_recomputes_the_grid():
+    from dlopt_helpers.widgets import AugmentationDashboard
+
+    dash = AugmentationDashboard(rotation_range=0.0, width_shift_range=0.0, height_shift_range=0.0, zoom_range=0.0,
+                                 horizontal_flip=False)
+    assert dash.state.shape == (18, 96, 96, 3)
+    np.testing.assert_allclose(dash.state, np.repeat(dash.source_image[None], 18, axis=0), atol=1e-5)  # identity
+    assert "no augmentation" in dash.status.value
+    before = dash.image.value
+    dash.controls["horizontal_flip"].value = True
+    mirrored = sum(np.allclose(im, dash.source_image[:, ::-1], atol=1e-5) for im in dash.state)
+    assert 0 < mirrored < 18 and dash.image.value != before
+    dash.controls["rotation_range"].value = 90.0
+    assert not np.allclose(dash.state[0], dash.source_image, atol=1e-2)
+    dash.load_json(dash.to_json().replace('"vertical_flip": false', '"vertical_flip": true'))
+    assert dash.controls["vertical_flip"].value is True
+    with pytest.raises(ValueError, match="vertical_flip must be true or false"):
+        dash.load_json('{"vertical_flip": 1}')
+    with pytest.raises(ValueError, match="rotation_range must be in \\[0, 180\\]"):
+        AugmentationDashboard(rotation_range=200.0)
+    with pytest.raises(ValueError, match="image must have shape"):
+        AugmentationDashboard(image=np.zeros((4, 4, 2)))

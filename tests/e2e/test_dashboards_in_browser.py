@@ -108,7 +108,7 @@ def test_dashboards_app_in_voila(browser_context, jupyter_env, screenshots):
         problems = PageProblems(page)
         page.goto(f"http://127.0.0.1:{port}/", timeout=180_000)
         page.wait_for_selector(".dlopt-status", timeout=180_000)
-        page.wait_for_function("() => document.querySelectorAll('.dlopt-status').length === 4", timeout=60_000)
+        page.wait_for_function("() => document.querySelectorAll('.dlopt-status').length === 5", timeout=60_000)
         assert "import dlopt_helpers" not in page.inner_text("body"), "Voila must not show code"
         assert kernel_tracebacks(page) == []
         _drive_optimizer_dashboard(page, _dashboard(page, 1), screenshots, "voila-optimizer")
