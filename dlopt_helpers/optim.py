@@ -23,6 +23,7 @@ __all__ = [
     "Surface",
     "SURFACES",
     "get_surface",
+    "RunReport",
     "Trajectory",
     "run_optimizer",
     "step_decay",
@@ -279,8 +280,27 @@ def get_surface(name: str) -> Surface:
     return {"quadratic": _quadratic, "rosenbrock": _rosenbrock, "digits": _digits_surface}[name]()
 
 
+class RunReport:
+    """What every optimization run reports: whether and where it diverged, as one readable sentence.
+
+    Subclasses (dataclasses) have ``losses``, ``learning_rate`` and ``diverged_at`` fields.
+    """
+
+    diverged_at: int | None
+    learning_rate: float
+    losses: np.ndarray
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+    def divergence_message(self, detail: str = "") -> str:
+        return (f"diverged at step {self.diverged_at}: learning rate {self.learning_rate:.3g} is too large "
+                f"for this surface{detail}")
+
+
 @dataclass(frozen=True)
-class Trajectory:
+class Trajectory(RunReport):
     """Points ``(steps + 1, 2)`` and losses ``(steps + 1,)``; NaN after a divergence."""
 
     points: np.ndarray
@@ -290,14 +310,9 @@ class Trajectory:
     learning_rate: float
 
     @property
-    def diverged(self) -> bool:
-        return self.diverged_at is not None
-
-    @property
     def message(self) -> str:
         if self.diverged:
-            return (f"diverged at step {self.diverged_at}: learning rate {self.learning_rate:.3g} "
-                    f"too large for this surface")
+            return self.divergence_message()
         return f"loss {self.losses[-1]:.4g} after {len(self.losses) - 1} steps"
 
 

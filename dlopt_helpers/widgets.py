@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._validation import check_choice, check_finite_array, check_float, check_int
+from .optim import EXPLOSION_FACTOR, RunReport
 from .plotting import COLORS, new_figure
 
 if TYPE_CHECKING:
@@ -34,12 +35,8 @@ __all__ = [
     "AugmentationDashboard",
 ]
 
-#: A loss this many times larger than the starting loss counts as exploding.
-EXPLOSION_FACTOR = 1e6
-
-
 @dataclass(frozen=True)
-class GDRun:
+class GDRun(RunReport):
     """The trajectory of gradient descent on ``mean((w x + b - y)^2) + l2 w^2``.
 
     ``weights``, ``biases``, ``losses`` have ``steps + 1`` entries (the start
@@ -55,16 +52,9 @@ class GDRun:
     diverged_at: int | None
 
     @property
-    def diverged(self) -> bool:
-        return self.diverged_at is not None
-
-    @property
     def message(self) -> str:
         if self.diverged:
-            return (
-                f"diverged at step {self.diverged_at}: learning rate {self.learning_rate:.3g} is too "
-                f"large for this surface (stable below {self.stable_below:.3g})"
-            )
+            return self.divergence_message(f" (stable below {self.stable_below:.3g})")
         return f"final loss {self.losses[-1]:.4f} after {len(self.losses) - 1} steps"
 
 
