@@ -26,13 +26,15 @@ KNOWN_NOISE = re.compile(
 
 def import_tensorflow():
     """Return the ``tensorflow`` module, imported with its known start-up notices filtered out."""
-    if "tensorflow" in sys.modules:
+    if "tensorflow" in sys.modules:  # imported before us: nothing to filter any more
+        _quiet_python_logger(sys.modules["tensorflow"])
         return sys.modules["tensorflow"]
     try:
         saved = os.dup(2)
     except OSError:  # no usable descriptor 2 (some embedded interpreters): import plainly
         import tensorflow as tf
 
+        _quiet_python_logger(tf)
         return tf
     with tempfile.TemporaryFile() as captured:
         os.dup2(captured.fileno(), 2)
@@ -48,4 +50,15 @@ def import_tensorflow():
     kept = [line for line in lines if line.strip() and not KNOWN_NOISE.match(line)]
     if kept:
         print("\n".join(kept), file=sys.stderr)
+    _quiet_python_logger(tf)
     return tf
+
+
+def _quiet_python_logger(tf) -> None:
+    """In an interactive session (a Jupyter kernel) TensorFlow sets its Python logger to INFO, and
+    then ``tf.distribute`` prints "INFO:tensorflow:Reduce to ..." at every step. Show warnings and
+    errors only, unless ``TF_CPP_MIN_LOG_LEVEL=0`` asks for everything."""
+    import logging
+
+    if os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0") != "0":
+        tf.get_logger().setLevel(logging.WARNING)

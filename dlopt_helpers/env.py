@@ -55,7 +55,18 @@ def set_seed(seed: int = 0, deterministic: bool = True) -> int:
     keras.utils.set_random_seed(seed)  # Python, NumPy, TensorFlow and Keras' own generator
     if deterministic:
         tf.config.experimental.enable_op_determinism()
+    else:
+        _disable_op_determinism()
     return seed
+
+
+def _disable_op_determinism() -> None:
+    """Undo ``enable_op_determinism`` (TensorFlow has no public call for it; Keras' XLA needs it off)."""
+    try:
+        from tensorflow.python.framework.config import disable_op_determinism
+    except ImportError:  # a TensorFlow without it: determinism, once on, stays on
+        return
+    disable_op_determinism()
 
 
 @dataclass(frozen=True)

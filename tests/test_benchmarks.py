@@ -16,6 +16,8 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
         ("widget_latency.py", r"widget_latency p50_ms=[\d.]+ p95_ms=[\d.]+"),
         ("optimizer_throughput.py", r"optimizer_throughput ratio=[\d.]+"),
         ("augment_throughput.py", r"augment_throughput ratio=[\d.]+ vs_keras_layers=[\d.]+"),
+        ("parallel_speedup.py", r"parallel_speedup ratio=[\d.]+ cores=\d+"),
+        ("multiworker.py", r"multiworker ok loss_gap=[\d.e+-]+"),
     ],
 )
 def test_benchmark_prints_its_result_line(script, last_line):

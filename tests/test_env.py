@@ -31,6 +31,22 @@ def test_set_seed_returns_seed_and_enables_determinism():
 
     assert dh.set_seed(3) == 3
     assert tf_config.is_op_determinism_enabled()
+    dh.set_seed(3, deterministic=False)  # Keras' XLA needs it off (notebook 06)
+    assert not tf_config.is_op_determinism_enabled()
+    dh.set_seed(3)
+    assert tf_config.is_op_determinism_enabled()
+
+
+def test_tensorflow_python_logger_shows_warnings_only():
+    import logging
+
+    import tensorflow as tf
+
+    from dlopt_helpers._tf import import_tensorflow
+
+    tf.get_logger().setLevel(logging.INFO)  # what TensorFlow sets in a Jupyter kernel
+    import_tensorflow()  # what `import dlopt_helpers` runs, also when TensorFlow came first
+    assert tf.get_logger().level == logging.WARNING  # TF_CPP_MIN_LOG_LEVEL=3 in the tests
 
 
 @pytest.mark.parametrize("seed", [-1, 2**32, 1.5, "0", None])
