@@ -16,9 +16,9 @@ import dlopt_helpers as dh
 
 def slider_latency(dashboard, name, values, raw=False):
     control = dashboard.controls[name]
-    control.value = float(values[-1])  # warm-up: first draw of this layout
+    control.value = values[-1] if isinstance(values[-1], str) else float(values[-1])  # warm-up: first draw
     renders = dashboard.render_count
-    seconds = _timing.time_calls(lambda v: setattr(control, "value", float(v)), values)
+    seconds = _timing.time_calls(lambda v: setattr(control, "value", v if isinstance(v, str) else float(v)), values)
     assert dashboard.render_count == renders + len(values), "every change must redraw"
     return np.array(seconds) if raw else np.percentile(np.array(seconds) * 1000, [50, 95])
 
@@ -39,6 +39,17 @@ def main():
     augmentation = dh.widgets.AugmentationDashboard()
     p50, p95 = slider_latency(augmentation, "rotation_range", np.linspace(0, 180, 50))
     print(f"augmentation_dashboard (notebook 05) p50_ms={p50:.1f} p95_ms={p95:.1f}")
+    rng = np.random.default_rng(0)
+    trials = [{"learning_rate": float(10 ** rng.uniform(-2, 0.5)), "l2": float(10 ** rng.uniform(-6, -1)),
+               "hidden_units": int(rng.choice([16, 64])), "search": str(rng.choice(["grid", "random", "Optuna"])),
+               "score": float(rng.random())} for _ in range(72)]
+    explorer = dh.widgets.SearchExplorer(trials)
+    seconds = [slider_latency(explorer, "reduce", ["best", "mean"] * 10, raw=True)]
+    for axis in ("hidden_units", "search", "l2"):  # a new pair of axes: a full redraw
+        start = _timing.time_calls(lambda v: setattr(explorer.controls["y"], "value", v), [axis])
+        seconds.append(np.array(start))
+    p50, p95 = np.percentile(np.concatenate(seconds) * 1000, [50, 95])
+    print(f"search_explorer (notebook 07) p50_ms={p50:.1f} p95_ms={p95:.1f}")
     core = dh.widgets.GradientDescentDashboard(steps=100)
     p50, p95 = slider_latency(core, "learning_rate", np.geomspace(0.01, 2.5, 50))
     print(f"gradient_descent_dashboard (notebook 01) p50_ms={p50:.1f} p95_ms={p95:.1f}")

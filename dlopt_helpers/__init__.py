@@ -12,6 +12,7 @@ notebook that introduces it.
 - ``regularization``: L1 / L2 / elastic net from scratch (= scikit-learn), pipelines, paths (notebook 04)
 - ``augment``: an ``ImageDataGenerator`` for Keras 3 on ``tf.data``, one affine warp per image (notebook 05)
 - ``parallel``: devices, tf.data on several cores, replicas and worker processes (notebook 06)
+- ``tuning``: the learning-rate range test, a scikit-learn wrapper for the running example, search results (notebook 07)
 - ``plotting``: the course's figure style and shared figures
 - ``widgets``: live dashboards
 - ``exercises``: ``check(exercise_id, answer)``
@@ -30,7 +31,7 @@ from ._tf import import_tensorflow as _import_tensorflow  # noqa: E402
 
 _import_tensorflow()
 
-from . import augment, concepts, data, exercises, losses, models, optim, parallel, plotting, regularization, widgets  # noqa: E402
+from . import augment, concepts, data, exercises, losses, models, optim, parallel, plotting, regularization, tuning, widgets  # noqa: E402
 from .env import Stopwatch, cache_dir, environment_report, set_seed  # noqa: E402
 from .exercises import check  # noqa: E402
 
@@ -52,5 +53,6 @@ __all__ = [
     "plotting",
     "regularization",
     "set_seed",
+    "tuning",
     "widgets",
 ]

@@ -33,6 +33,7 @@ __all__ = [
     "KerasTrainingDashboard",
     "RegularizationDashboard",
     "AugmentationDashboard",
+    "SearchExplorer",
 ]
 
 @dataclass(frozen=True)
@@ -947,3 +948,140 @@ class AugmentationDashboard(FigureDashboard):
         on = [f"{k.replace('_range', '')} {v:g}" for k, v in self._values.items() if not isinstance(v, bool) and v]
         flips = [k.replace("_", " ") for k, v in self._values.items() if v is True]
         return f"{len(self.state)} samples: " + (", ".join(on + flips) or "no augmentation (all identical)")
+
+
+class SearchExplorer(FigureDashboard):
+    """Results of a hyper-parameter search -> a heat map of the score over two chosen hyper-parameters.
+
+    Each cell shows the best (or mean) score of the trials that fall into it, over all
+    values of the other hyper-parameters; the number of trials per cell is written
+    under the score. Numeric hyper-parameters with more than ``bins`` distinct values
+    (random or adaptive search) are grouped into ``bins`` intervals, on a log scale when
+    they span more than a factor of 10. Everything is computed once, at construction;
+    a change of control only looks the answer up and redraws.
+    Introduced in ``notebooks/07_hyperparameter_tuning.ipynb``.
+
+    Parameters
+    ----------
+    rows : sequence of dicts
+        One per trial: hyper-parameter values plus the ``score`` key (``tuning.search_rows``).
+    x, y : str, optional
+        The two hyper-parameters shown first (default: the first two).
+    reduce : {'best', 'mean'}
+    score : str
+        The key of the score in each row (higher is better).
+    bins : int in [2, 12]
+    """
+
+    REDUCTIONS = ("best", "mean")
+
+    def __init__(self, rows, x: str | None = None, y: str | None = None, reduce: str = "best",
+                 score: str = "score", bins: int = 5):
+        import ipywidgets as widgets
+
+        rows = list(rows) if not isinstance(rows, (str, bytes, dict)) else []
+        if not rows or not all(isinstance(r, dict) and score in r for r in rows):
+            raise ValueError(f"rows must be a non-empty list of dicts, each with a {score!r} entry")
+        self.bins = check_int("bins", bins, 2, 12)
+        self.score_name = score
+        names = [k for k in rows[0] if k != score and len({repr(r.get(k)) for r in rows}) > 1]
+        if len(names) < 2:
+            raise ValueError(f"rows must vary at least two hyper-parameters, got {names}")
+        self.scores = np.array([float(r[score]) for r in rows])
+        self.codes, self.labels = {}, {}
+        for name in names:
+            self.codes[name], self.labels[name] = self._encode([r.get(name) for r in rows])
+        x = names[0] if x is None else check_choice("x", x, names)
+        y = (names[1] if names[1] != x else names[0]) if y is None else check_choice("y", y, names)
+        check_choice("reduce", reduce, self.REDUCTIONS)
+        self.controls = {
+            "x": widgets.Dropdown(options=names, value=x, description="x axis"),
+            "y": widgets.Dropdown(options=names, value=y, description="y axis"),
+            "reduce": widgets.ToggleButtons(options=self.REDUCTIONS, value=reduce, description="per cell"),
+        }
+        self._tables = {}
+        finite = self.scores[np.isfinite(self.scores)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        self.fig, self.ax = new_figure(figsize=(6.4, 4.4), layout="none")
+        self.fig.subplots_adjust(left=0.2, right=0.93, bottom=0.15, top=0.9)
+        self.mesh = self.ax.imshow(np.zeros((2, 2)), cmap="viridis", vmin=low, vmax=high if high > low else low + 1,
+                                   origin="lower", aspect="auto", animated=True)
+        self.fig.colorbar(self.mesh, ax=self.ax, label=score)
+        self.texts = []
+        self._layout = None
+        self._start()
+
+    def _encode(self, values) -> tuple[np.ndarray, list[str]]:
+        numeric = all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in values)
+        distinct = sorted(set(values), key=lambda v: (str(type(v)), v)) if numeric else sorted(set(map(repr, values)))
+        if not numeric or len(distinct) <= self.bins:
+            keys = distinct if numeric else distinct
+            lookup = {k: i for i, k in enumerate(keys)}
+            codes = np.array([lookup[v if numeric else repr(v)] for v in values])
+            labels = [f"{k:.3g}" if numeric else str(k).strip("'") for k in keys]
+            return codes, labels
+        array = np.asarray(values, dtype=np.float64)
+        log = array.min() > 0 and array.max() / array.min() > 10
+        scale = np.log10(array) if log else array
+        edges = np.linspace(scale.min(), scale.max(), self.bins + 1)
+        codes = np.clip(np.searchsorted(edges, scale, side="right") - 1, 0, self.bins - 1)
+        centres = (edges[:-1] + edges[1:]) / 2
+        labels = [f"~{10**c:.2g}" if log else f"~{c:.3g}" for c in centres]
+        return codes, labels
+
+    def table(self, x: str, y: str, reduce: str) -> tuple[np.ndarray, np.ndarray]:
+        """Scores ``(len(y labels), len(x labels))`` and trial counts per cell (NaN / 0 where empty)."""
+        key = (x, y, reduce)
+        if key not in self._tables:
+            shape = (len(self.labels[y]), len(self.labels[x]))
+            grid, counts = np.full(shape, np.nan), np.zeros(shape, dtype=int)
+            for i, j in np.ndindex(shape):
+                inside = (self.codes[y] == i) & (self.codes[x] == j)
+                counts[i, j] = inside.sum()
+                values = self.scores[inside]
+                values = values[np.isfinite(values)]
+                if values.size:
+                    grid[i, j] = values.max() if reduce == "best" else values.mean()
+            self._tables[key] = (grid, counts)
+        return self._tables[key]
+
+    def layout_key(self, x, y, reduce):
+        return (x, y)
+
+    def _set_layout(self, x, y) -> None:
+        nx, ny = len(self.labels[x]), len(self.labels[y])
+        self.ax.set_xticks(range(nx), self.labels[x], rotation=30 if nx > 5 else 0)
+        self.ax.set_yticks(range(ny), self.labels[y])
+        self.ax.set_xlabel(x)
+        self.ax.set_ylabel(y)
+        self.mesh.set_extent((-0.5, nx - 0.5, -0.5, ny - 0.5))
+        for text in self.texts:
+            text.remove()
+        self.texts = [self.ax.text(j, i, "", ha="center", va="center", fontsize=8, animated=True)
+                      for i, j in np.ndindex(ny, nx)]
+        self._layout = (x, y)
+
+    def update(self, x, y, reduce):
+        if x == y:
+            self.mesh.set_data(np.full((1, 1), np.nan))
+            for text in self.texts:
+                text.set_text("")
+            self._message = "choose two different hyper-parameters for the axes"
+            return None
+        if self._layout != (x, y):
+            self._set_layout(x, y)
+        grid, counts = self.table(x, y, reduce)
+        self.mesh.set_data(grid)
+        middle = np.nanmean(grid) if np.isfinite(grid).any() else 0
+        for text, (i, j) in zip(self.texts, np.ndindex(grid.shape)):
+            text.set_text("" if counts[i, j] == 0 else f"{grid[i, j]:.3f}\n({counts[i, j]})")
+            text.set_color("black" if np.isfinite(grid[i, j]) and grid[i, j] > middle else "white")
+        self.ax.set_title(f"{reduce} {self.score_name} per cell (trials in brackets)")
+        best = int(np.nanargmax(np.where(np.isfinite(self.scores), self.scores, -np.inf)))
+        i, j = self.codes[y][best], self.codes[x][best]
+        self._message = (f"{len(self.scores)} trials; best {self.score_name} {self.scores[best]:.4f} at "
+                         f"{x} {self.labels[x][j]}, {y} {self.labels[y][i]}")
+        return grid
+
+    def status_message(self) -> str:
+        return self._message
