@@ -17,7 +17,7 @@ from sklearn import datasets
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from ._validation import check_choice, check_fraction_pair, check_int, check_size_pair
+from ._validation import check_choice, check_float, check_fraction_pair, check_int, check_size_pair
 from .env import cache_dir
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "load_sample_images",
     "make_image_folder",
     "make_curve",
+    "make_last_marked",
     "TABLES",
 ]
 
@@ -224,6 +225,47 @@ def make_curve(n_train: int = 30, n_val: int = 200, noise: float = 0.3, seed: in
     x_test, y_test = sample(n_val)
     return Split(x_train, y_train, x_val, y_val, x_test, y_test, feature_names=("x",), target_names=("y",),
                  task="regression", description=f"curve sin(πx) + x/2, noise {noise}")
+
+
+def make_last_marked(n_train: int = 3000, n_test: int = 1000, length: int = 30, marker_rate: float = 0.15,
+                     seed: int = 0) -> Split:
+    """A sequence task where order matters: report the digit at the **last** marked step.
+
+    Each step carries a digit 0-9 (one-hot) and a marker bit (the 11th feature); every
+    sequence has at least one marker. The label is the digit at the last marked step. A
+    recurrent network solves it with one rule ("when the marker is on, remember this
+    digit"); a model that sees all steps at once must learn, for every position, "marked
+    and no later marker". Generated, so it needs nothing downloaded. Introduced in
+    ``notebooks/08_model_choice.ipynb``.
+
+    Returns
+    -------
+    Split
+        ``x_*`` float32 ``(n, length, 11)``, ``y_*`` int64 ``(n,)``; ``x_val`` / ``y_val`` hold
+        ``n_test // 2`` further sequences.
+    """
+    n_train = check_int("n_train", n_train, 10, 1_000_000)
+    n_test = check_int("n_test", n_test, 2, 1_000_000)
+    length = check_int("length", length, 2, 10_000)
+    marker_rate = check_float("marker_rate", marker_rate, 0, 1)
+    seed = check_int("seed", seed, 0, 2**32 - 1)
+    rng = np.random.default_rng(seed)
+
+    def sample(n):
+        digits = rng.integers(0, 10, (n, length))
+        marked = rng.random((n, length)) < marker_rate
+        marked[np.arange(n), rng.integers(0, length, n)] = True  # at least one marker
+        last = length - 1 - np.argmax(marked[:, ::-1], axis=1)
+        x = np.concatenate([np.eye(10, dtype=np.float32)[digits], marked[..., None].astype(np.float32)], axis=-1)
+        return x, digits[np.arange(n), last].astype(np.int64)
+
+    x_train, y_train = sample(n_train)
+    x_val, y_val = sample(n_test // 2)
+    x_test, y_test = sample(n_test)
+    return Split(x_train, y_train, x_val, y_val, x_test, y_test,
+                 feature_names=tuple(f"digit_{d}" for d in range(10)) + ("marker",),
+                 target_names=tuple(str(d) for d in range(10)), task="classification",
+                 description=f"last marked digit, length {length}, marker rate {marker_rate}")
 
 
 def load_sample_images(size: tuple[int, int] | None = None) -> dict[str, np.ndarray]:

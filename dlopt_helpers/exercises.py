@@ -535,3 +535,63 @@ def _():
     simulated = float(np.mean((rng.random((200_000, 30)) < 0.05).any(axis=1)))
     assert abs(simulated - exact) < 0.01
     return exact
+
+
+# --------------------------------------------------------------------------- 08_model_choice
+def _count(layer, input_shape) -> int:
+    import keras
+
+    return keras.Sequential([keras.Input(input_shape), layer]).count_params()
+
+
+@register(
+    "08.dense_params",
+    "08_model_choice",
+    "How many parameters has Dense(10) on 64 inputs?",
+    "n_in · n_out weights plus one bias per output.",
+)
+def _():
+    import keras
+
+    return _count(keras.layers.Dense(10), (64,))
+
+
+@register(
+    "08.conv_params",
+    "08_model_choice",
+    "How many parameters has Conv2D(32, 3) on 16-channel inputs?",
+    "k · k · c_in · c_out weights plus one bias per output channel; the image size does not count.",
+)
+def _():
+    import keras
+
+    return _count(keras.layers.Conv2D(32, 3), (16, 16, 16))
+
+
+@register(
+    "08.gru_params",
+    "08_model_choice",
+    "How many parameters has a Keras GRU(8) reading 11 features per step?",
+    "3 (d·n + n² + 2n): three gates, each with input weights, recurrent weights and (reset_after=True) two biases.",
+)
+def _():
+    import keras
+
+    return _count(keras.layers.GRU(8), (30, 11))
+
+
+@register(
+    "08.stride_shift",
+    "08_model_choice",
+    "An input shifted by 4 pixels goes through Conv2D(..., strides=2). By how many positions does the output shift?",
+    "With stride s the output samples every s-th position: a shift of k pixels becomes k / s positions.",
+)
+def _():
+    import keras
+
+    conv = keras.layers.Conv2D(1, 3, strides=2, padding="same", kernel_initializer="ones", use_bias=False)
+    image = np.zeros((1, 32, 32, 1), dtype=np.float32)
+    image[0, 8, 8, 0] = 1.0
+    before = np.argwhere(conv(image).numpy()[0, :, :, 0] > 0).min(axis=0)
+    after = np.argwhere(conv(np.roll(image, 4, axis=2)).numpy()[0, :, :, 0] > 0).min(axis=0)
+    return int(after[1] - before[1])

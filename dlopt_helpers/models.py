@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from ._validation import check_float, check_int
 
-__all__ = ["build_running_example"]
+__all__ = ["build_running_example", "build_cnn", "build_rnn", "RNN_CELLS"]
+
+RNN_CELLS = ("simple", "gru", "lstm")
 
 
 def build_running_example(
@@ -91,3 +93,93 @@ def build_running_example(
         )
     )
     return keras.Sequential(layers, name="running_example")
+
+
+def _check_shape(input_shape, ndim: int | None = None) -> tuple[int, ...]:
+    if not isinstance(input_shape, tuple) or not input_shape or any(
+        isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in input_shape
+    ):
+        raise ValueError(f"input_shape must be a tuple of positive ints, got {input_shape!r}")
+    if ndim is not None and len(input_shape) != ndim:
+        raise ValueError(f"input_shape must have {ndim} dimensions, got {input_shape!r}")
+    return input_shape
+
+
+def build_cnn(input_shape: tuple[int, ...] = (16, 16, 1), num_classes: int = 10, filters: int = 16,
+              pooling: str = "max", seed: int = 0):
+    """A small convolutional network for images: two 3x3 convolutions, pooling, logits.
+
+    ``Conv2D(filters) -> MaxPool(2) -> Conv2D(2 filters) -> global pooling -> Dense(num_classes)``.
+    The same filter slides over every position (weight sharing), and the global pooling
+    forgets *where* a feature was found: the structure suits grids of pixels, where a
+    stroke means the same thing wherever it is. Introduced in ``notebooks/08_model_choice.ipynb``.
+
+    Parameters
+    ----------
+    input_shape : (height, width, channels), each >= 4 for height and width
+    num_classes : int in [2, 1000]
+    filters : int in [1, 512]
+    pooling : {'max', 'average'}
+        The global pooling at the end.
+    seed : int
+    """
+    input_shape = _check_shape(input_shape, 3)
+    if min(input_shape[:2]) < 4:
+        raise ValueError(f"input_shape must be at least 4 x 4 pixels, got {input_shape!r}")
+    num_classes = check_int("num_classes", num_classes, 2, 1000)
+    filters = check_int("filters", filters, 1, 512)
+    if pooling not in ("max", "average"):
+        raise ValueError(f"pooling must be one of 'max', 'average', got {pooling!r}")
+    seed = check_int("seed", seed, 0, 2**31 - 3)
+    import keras
+
+    glorot = keras.initializers.GlorotUniform
+    global_pool = keras.layers.GlobalMaxPooling2D() if pooling == "max" else keras.layers.GlobalAveragePooling2D()
+    return keras.Sequential([
+        keras.Input(shape=input_shape),
+        keras.layers.Conv2D(filters, 3, padding="same", activation="relu", kernel_initializer=glorot(seed), name="conv1"),
+        keras.layers.MaxPooling2D(2),
+        keras.layers.Conv2D(2 * filters, 3, padding="same", activation="relu", kernel_initializer=glorot(seed + 1),
+                            name="conv2"),
+        global_pool,
+        keras.layers.Dense(num_classes, kernel_initializer=glorot(seed + 2), name="logits"),
+    ], name="cnn")
+
+
+def build_rnn(input_shape: tuple[int, ...] = (16, 16), num_classes: int = 10, cell: str = "gru", units: int = 32,
+              seed: int = 0):
+    """A recurrent network for sequences: one recurrent layer read step by step, then logits.
+
+    ``input_shape`` is ``(steps, features)``; an image ``(rows, columns, 1)`` is read row by
+    row (reshaped to ``(rows, columns)``). The state ``h_t = f(x_t, h_{t-1})`` carries what
+    the network keeps from earlier steps: the structure suits sequences, where order and
+    memory matter. Introduced in ``notebooks/08_model_choice.ipynb``.
+
+    Parameters
+    ----------
+    input_shape : (steps, features) or (rows, columns, 1)
+    num_classes : int in [2, 1000]
+    cell : {'simple', 'gru', 'lstm'}
+    units : int in [1, 4096]
+    seed : int
+    """
+    input_shape = _check_shape(input_shape)
+    if len(input_shape) == 3 and input_shape[2] != 1 or len(input_shape) not in (2, 3):
+        raise ValueError(f"input_shape must be (steps, features) or (rows, columns, 1), got {input_shape!r}")
+    num_classes = check_int("num_classes", num_classes, 2, 1000)
+    if cell not in RNN_CELLS:
+        raise ValueError(f"cell must be one of {', '.join(repr(c) for c in RNN_CELLS)}, got {cell!r}")
+    units = check_int("units", units, 1, 4096)
+    seed = check_int("seed", seed, 0, 2**31 - 3)
+    import keras
+
+    layer = {"simple": keras.layers.SimpleRNN, "gru": keras.layers.GRU, "lstm": keras.layers.LSTM}[cell]
+    layers = [keras.Input(shape=input_shape)]
+    if len(input_shape) == 3:
+        layers.append(keras.layers.Reshape(input_shape[:2]))  # image rows become time steps
+    layers += [
+        layer(units, kernel_initializer=keras.initializers.GlorotUniform(seed),
+              recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1), name=cell),
+        keras.layers.Dense(num_classes, kernel_initializer=keras.initializers.GlorotUniform(seed + 2), name="logits"),
+    ]
+    return keras.Sequential(layers, name=f"rnn_{cell}")

@@ -160,3 +160,30 @@ def test_make_image_folder_refuses_foreign_folder_and_rewrites_changed_settings(
 def test_make_image_folder_bad_input(tmp_path, kwargs, message):
     with pytest.raises(ValueError, match=message):
         data.make_image_folder(tmp_path / "x", **kwargs)
+
+
+def test_last_marked_labels_are_the_digit_at_the_last_marker():
+    split = data.make_last_marked(n_train=200, n_test=40, length=12, marker_rate=0.2, seed=1)
+    assert split.x_train.shape == (200, 12, 11) and split.x_val.shape == (20, 12, 11) and split.x_test.shape == (40, 12, 11)
+    for x, y in ((split.x_train, split.y_train), (split.x_test, split.y_test)):
+        assert np.all(x[:, :, :10].sum(axis=2) == 1) and np.all(x[:, :, 10].sum(axis=1) >= 1)
+        for sequence, label in zip(x, y):
+            last = max(i for i in range(12) if sequence[i, 10] == 1)  # by hand, step by step
+            assert sequence[last, :10].argmax() == label
+    again = data.make_last_marked(n_train=200, n_test=40, length=12, marker_rate=0.2, seed=1)
+    np.testing.assert_array_equal(split.x_train, again.x_train)
+    assert set(np.unique(split.y_train)) == set(range(10))
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"length": 1}, r"length must be in \[2, 10000\], got 1"),
+        ({"marker_rate": 1.5}, r"marker_rate must be in \[0, 1\], got 1.5"),
+        ({"n_train": 0}, r"n_train must be in \[10, 1000000\], got 0"),
+        ({"n_test": 1}, r"n_test must be in \[2, 1000000\], got 1"),
+    ],
+)
+def test_last_marked_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        data.make_last_marked(**kwargs)
