@@ -13,6 +13,7 @@ notebook that introduces it.
 - ``augment``: an ``ImageDataGenerator`` for Keras 3 on ``tf.data``, one affine warp per image (notebook 05)
 - ``parallel``: devices, tf.data on several cores, replicas and worker processes (notebook 06)
 - ``tuning``: the learning-rate range test, a scikit-learn wrapper for the running example, search results (notebook 07)
+- ``trends``: int8 quantization, self-supervised pre-training, saliency / integrated gradients, DP-SGD (notebook 09)
 - ``plotting``: the course's figure style and shared figures
 - ``widgets``: live dashboards
 - ``exercises``: ``check(exercise_id, answer)``
@@ -31,7 +32,7 @@ from ._tf import import_tensorflow as _import_tensorflow  # noqa: E402
 
 _import_tensorflow()
 
-from . import augment, concepts, data, exercises, losses, models, optim, parallel, plotting, regularization, tuning, widgets  # noqa: E402
+from . import augment, concepts, data, exercises, losses, models, optim, parallel, plotting, regularization, trends, tuning, widgets  # noqa: E402
 from .env import Stopwatch, cache_dir, environment_report, set_seed  # noqa: E402
 from .exercises import check  # noqa: E402
 
@@ -53,6 +54,7 @@ __all__ = [
     "plotting",
     "regularization",
     "set_seed",
+    "trends",
     "tuning",
     "widgets",
 ]
