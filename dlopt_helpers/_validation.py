@@ -94,3 +94,14 @@ def check_finite_array(name: str, value: Any, ndim: int | None = None, dtype=np.
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must not contain NaN or infinity")
     return array
+
+
+def check_xy(x: Any, y: Any, min_samples: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs as float32 and targets as an array, the same number of samples, at least ``min_samples``."""
+    x = np.asarray(x, dtype=np.float32)
+    y = np.asarray(y)
+    if len(x) != len(y) or len(x) < min_samples:
+        raise ValueError(
+            f"x and y must hold the same number (>= {min_samples}) of samples, got {len(x)} and {len(y)}"
+        )
+    return x, y

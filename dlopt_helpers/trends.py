@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import check_choice, check_float, check_int
+from ._validation import check_choice, check_float, check_int, check_xy
 
 __all__ = [
     "quantize",
@@ -300,10 +300,7 @@ def dp_sgd_train(x, y, noise_multiplier: float = 1.0, l2_norm_clip: float = 1.0,
     epochs = check_int("epochs", epochs, 1, 10_000)
     learning_rate = check_float("learning_rate", learning_rate, 0, low_inclusive=False)
     seed = check_int("seed", seed, 0, 2**31 - 1)
-    x = np.asarray(x, dtype=np.float32)
-    y = np.asarray(y)
-    if len(x) != len(y) or len(x) < batch_size:
-        raise ValueError(f"x and y must hold the same number (>= batch_size) of samples, got {len(x)} and {len(y)}")
+    x, y = check_xy(x, y, min_samples=batch_size)
     import keras
     import tensorflow as tf
 

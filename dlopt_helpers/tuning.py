@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from ._validation import check_choice, check_float, check_int
+from ._validation import check_choice, check_float, check_int, check_xy
 
 __all__ = [
     "LearningRateRangeTest",
@@ -147,10 +147,7 @@ def lr_range_test(x, y, min_lr: float = 1e-4, max_lr: float = 10.0, steps: int =
     batch_size = check_int("batch_size", batch_size, 1)
     check_choice("optimizer", optimizer, OPTIMIZERS)
     seed = check_int("seed", seed, 0, 2**31 - 1)
-    x = np.asarray(x, dtype=np.float32)
-    y = np.asarray(y)
-    if len(x) != len(y) or len(x) < batch_size:
-        raise ValueError(f"x and y must hold the same number (>= batch_size) of samples, got {len(x)} and {len(y)}")
+    x, y = check_xy(x, y, min_samples=batch_size)
     keras.utils.set_random_seed(seed)
     model = build_running_example(input_shape=x.shape[1:], seed=seed, **model_options)
     model.compile(optimizer=keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": min_lr}}),

@@ -104,7 +104,7 @@ def test_autoencoder_learns_without_labels():
         (lambda: trends.integrated_gradients(None, np.zeros(3), baseline=np.zeros(2), target=0), "baseline must have"),
         (lambda: trends.dp_sgd_train(DIGITS8.x_train, DIGITS8.y_train, noise_multiplier=-1), "noise_multiplier must be >= 0"),
         (lambda: trends.dp_sgd_train(DIGITS8.x_train, DIGITS8.y_train, l2_norm_clip=0), "l2_norm_clip must be > 0"),
-        (lambda: trends.dp_sgd_train(DIGITS8.x_train[:10], DIGITS8.y_train[:10]), r"same number \(>= batch_size\)"),
+        (lambda: trends.dp_sgd_train(DIGITS8.x_train[:10], DIGITS8.y_train[:10]), r"same number \(>= 64\)"),
         (lambda: trends.dp_epsilon(1.0, 0.0, 10), r"sample_rate must be in \(0, 1\]"),
         (lambda: trends.dp_epsilon(1.0, 0.1, 10, delta=1.0), r"delta must be in \(0, 1\)"),
         (lambda: trends.pretrain_autoencoder(np.zeros((0, 4))), "non-empty batch"),

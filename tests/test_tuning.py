@@ -152,7 +152,7 @@ def test_search_explorer_bins_continuous_values_on_a_log_scale():
         (lambda: LearningRateRangeTest(stop_factor=1.0), "stop_factor must be > 1"),
         (lambda: LearningRateRangeTest().suggestion(), "fewer than 3 batches"),
         (lambda: LearningRateRangeTest().suggestion("middle"), "method must be one of"),
-        (lambda: lr_range_test(X, Y[:10]), "same number"),
+        (lambda: lr_range_test(X, Y[:10]), r"same number \(>= 32\) of samples, got 320 and 10"),
         (lambda: lr_range_test(X, Y, optimizer="lbfgs"), "optimizer must be one of"),
         (lambda: RunningExampleClassifier(learning_rate=-1).fit(X, Y), "learning_rate must be > 0"),
         (lambda: RunningExampleClassifier(epochs=0).fit(X, Y), r"epochs must be in \[1, 100000\], got 0"),
