@@ -21,7 +21,7 @@ export PYTHONHASHSEED := 0
 export PYTHONPYCACHEPREFIX ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/dlopt/pycache
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv lab dashboards test test-e2e notebooks nbclean nbcheck bench lock clean
+.PHONY: help venv lab dashboards test test-e2e notebooks nbclean nbcheck bench lock student clean
 
 help:
 	@echo "make lab        open the course in JupyterLab (creates .venv on first use)"
@@ -31,6 +31,7 @@ help:
 	@echo "make notebooks  re-execute every notebook in a fresh kernel and store clean outputs"
 	@echo "make nbclean    clean notebooks before a commit (widget state, run metadata)"
 	@echo "make bench      run the benchmarks (print ratios against a baseline)"
+	@echo "make student    build the student edition (no solutions, checks kept) into build/student"
 	@echo "make lock       rewrite constraints.txt from the current .venv"
 	@echo "make clean      remove .venv"
 
@@ -74,6 +75,9 @@ bench: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable --exclude dlopt-helpers \
 	  | sed '1i # Exact versions the course is tested with (make lock). requirements.txt has the ranges.' > constraints.txt
+
+student: $(STAMP)
+	$(BIN)/python tools/student.py $(STUDENT_DIR)
 
 clean:
 	rm -rf $(VENV)

@@ -14,6 +14,7 @@ notebook that introduces it.
 - ``parallel``: devices, tf.data on several cores, replicas and worker processes (notebook 06)
 - ``tuning``: the learning-rate range test, a scikit-learn wrapper for the running example, search results (notebook 07)
 - ``trends``: int8 quantization, self-supervised pre-training, saliency / integrated gradients, DP-SGD (notebook 09)
+- ``references``: the bibliography (``docs/references.bib``) and the bilingual glossary (notebook 10)
 - ``plotting``: the course's figure style and shared figures
 - ``widgets``: live dashboards
 - ``exercises``: ``check(exercise_id, answer)``
@@ -32,7 +33,7 @@ from ._tf import import_tensorflow as _import_tensorflow  # noqa: E402
 
 _import_tensorflow()
 
-from . import augment, concepts, data, exercises, losses, models, optim, parallel, plotting, regularization, trends, tuning, widgets  # noqa: E402
+from . import augment, concepts, data, exercises, losses, models, optim, parallel, plotting, references, regularization, trends, tuning, widgets  # noqa: E402
 from .env import Stopwatch, cache_dir, environment_report, set_seed  # noqa: E402
 from .exercises import check  # noqa: E402
 
@@ -52,6 +53,7 @@ __all__ = [
     "optim",
     "parallel",
     "plotting",
+    "references",
     "regularization",
     "set_seed",
     "trends",

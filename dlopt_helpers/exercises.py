@@ -648,3 +648,41 @@ def _():
     measured = float(tf.math.reduce_std(gradients[0]))
     assert abs(measured - 1.1 / 64) < 0.03 * 1.1 / 64  # the code does what the formula says
     return 1.1 * 1.0 / 64
+
+
+# --------------------------------------------------------------------------- 10_faq_references
+@register(
+    "10.nan_rate",
+    "10_faq_references",
+    "The loss becomes NaN at learning rate 5; the range test shows it blowing up above 2. You halve the rate until it "
+    "is below the blow-up: 5, 2.5, 1.25, ... Which rate do you reach first?",
+    "Keep halving while the rate is still >= 2.",
+)
+def _():
+    rate = 5.0
+    while rate >= 2:
+        rate /= 2
+    return rate
+
+
+@register(
+    "10.gap",
+    "10_faq_references",
+    "Training accuracy 0.99, validation accuracy 0.85. What is the generalization gap?",
+    "The gap is training score minus validation score; a large one is the sign of over-fitting (notebook 04).",
+)
+def _():
+    return 0.99 - 0.85
+
+
+@register(
+    "10.glossary",
+    "10_faq_references",
+    "What is 正则化 in English?",
+    "Look it up in the glossary table of this notebook (or dh.references.translate).",
+    compare=_same_word,
+)
+def _():
+    from .references import translate
+
+    return translate("正则化")

@@ -1,0 +1,141 @@
+"""The course's bibliography and glossary (notebook ``10_faq_references``).
+
+``docs/references.bib`` holds every publication the notebooks cite; a notebook cites an entry
+by its key in square brackets, pandoc style (``[@goyal2017]``). ``render`` formats the file
+with pybtex; ``cited_keys`` collects the citations of notebooks (the tests check that each
+one exists). ``GLOSSARY`` is the bilingual glossary: English, 中文, the notebook that
+introduces the term.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+__all__ = ["BIB_PATH", "load", "render", "cited_keys", "GLOSSARY", "glossary_markdown", "translate"]
+
+BIB_PATH = Path(__file__).resolve().parents[1] / "docs" / "references.bib"
+CITATION = re.compile(r"\[@([A-Za-z0-9_:-]+)\]")
+
+
+def load(path: str | Path = BIB_PATH):
+    """Parse a BibTeX file with pybtex (raises pybtex's error, with the line, if it does not parse)."""
+    from pybtex.database import parse_file
+
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"path must be an existing .bib file, got {str(path)!r}")
+    return parse_file(str(path), bib_format="bibtex")
+
+
+def render(keys=None, path: str | Path = BIB_PATH) -> str:
+    """The bibliography (or the ``keys`` given) as a Markdown list, formatted by pybtex's ``plain`` style."""
+    import pybtex.plugin
+
+    database = load(path)
+    if keys is not None:
+        keys = list(keys)
+        missing = sorted(set(keys) - set(database.entries))
+        if missing:
+            raise ValueError(f"keys must be entries of {Path(path).name}, got unknown {missing}")
+        database = type(database)({key: database.entries[key] for key in keys})
+    style = pybtex.plugin.find_plugin("pybtex.style.formatting", "plain")()
+    backend = pybtex.plugin.find_plugin("pybtex.backends", "markdown")()
+    lines = []
+    for entry in style.format_bibliography(database):
+        text = entry.text.render(backend).replace("\n", " ")
+        lines.append(f"- **[{entry.key}]** {text}")
+    return "\n".join(lines)
+
+
+def cited_keys(notebook_paths) -> dict[str, set[str]]:
+    """``{notebook name: {cited keys}}`` from the Markdown cells of the given notebooks."""
+    import nbformat
+
+    found = {}
+    for path in notebook_paths:
+        notebook = nbformat.read(str(path), as_version=4)
+        keys = set()
+        for cell in notebook.cells:
+            if cell.cell_type == "markdown":
+                keys.update(CITATION.findall(cell.source))
+        found[Path(path).stem] = keys
+    return found
+
+
+#: English, 中文, the notebook that introduces it
+GLOSSARY: tuple[tuple[str, str, str], ...] = (
+    ("activation function", "激活函数", "01"),
+    ("all-reduce", "全归约", "06"),
+    ("Amdahl's law", "阿姆达尔定律", "06"),
+    ("attention", "注意力机制", "08"),
+    ("autoencoder", "自编码器", "09"),
+    ("batch size", "批量大小", "03"),
+    ("bias (of a layer)", "偏置", "01"),
+    ("convolutional neural network (CNN)", "卷积神经网络", "08"),
+    ("cross-entropy", "交叉熵", "02"),
+    ("data augmentation", "数据增强", "05"),
+    ("data parallelism", "数据并行", "06"),
+    ("differential privacy", "差分隐私", "09"),
+    ("dropout", "随机失活", "04"),
+    ("early stopping", "早停", "04"),
+    ("elastic net", "弹性网络", "04"),
+    ("epoch", "轮次", "03"),
+    ("explainability", "可解释性", "09"),
+    ("generalization", "泛化", "00"),
+    ("gradient", "梯度", "01"),
+    ("gradient descent", "梯度下降", "03"),
+    ("grid search", "网格搜索", "07"),
+    ("hyper-parameter", "超参数", "07"),
+    ("integrated gradients", "积分梯度", "09"),
+    ("L1 regularization (Lasso)", "L1 正则化（套索回归）", "04"),
+    ("L2 regularization (Ridge, weight decay)", "L2 正则化（岭回归，权重衰减）", "04"),
+    ("learning rate", "学习率", "03"),
+    ("learning-rate schedule", "学习率调度", "03"),
+    ("logits", "对数几率（未归一化输出）", "02"),
+    ("loss function", "损失函数", "02"),
+    ("mean squared error (MSE)", "均方误差", "02"),
+    ("mini-batch", "小批量", "03"),
+    ("mixed precision", "混合精度", "06"),
+    ("model choice", "模型选择", "08"),
+    ("momentum", "动量", "03"),
+    ("optimizer", "优化器", "03"),
+    ("over-fitting", "过拟合", "04"),
+    ("parallel computing", "并行计算", "06"),
+    ("quantization", "量化", "09"),
+    ("random search", "随机搜索", "07"),
+    ("recurrent neural network (RNN)", "循环神经网络", "08"),
+    ("regularization", "正则化", "04"),
+    ("replica", "副本", "06"),
+    ("rotation / flip / crop", "旋转 / 翻转 / 裁剪", "05"),
+    ("saliency map", "显著图", "09"),
+    ("self-supervised learning", "自监督学习", "09"),
+    ("softmax", "softmax 归一化指数函数", "02"),
+    ("stochastic gradient descent (SGD)", "随机梯度下降", "03"),
+    ("test set", "测试集", "00"),
+    ("training set", "训练集", "00"),
+    ("translation equivariance", "平移等变性", "08"),
+    ("validation set", "验证集", "00"),
+    ("weight sharing", "权值共享", "08"),
+)
+
+
+def glossary_markdown() -> str:
+    """The glossary as a Markdown table, sorted by the English term."""
+    rows = ["| English | 中文 | introduced in |", "|---|---|---|"]
+    for english, chinese, notebook in sorted(GLOSSARY, key=lambda row: row[0].lower()):
+        rows.append(f"| {english} | {chinese} | notebook {notebook} |")
+    return "\n".join(rows)
+
+
+def translate(term: str) -> str:
+    """English ↔ 中文: the other side of a glossary entry (exact match, case-insensitive for English)."""
+    if not isinstance(term, str) or not term.strip():
+        raise ValueError(f"term must be a non-empty string, got {term!r}")
+    wanted = term.strip().lower()
+    for english, chinese, _ in GLOSSARY:
+        if english.lower() == wanted:
+            return chinese
+        if chinese == term.strip():
+            return english
+    raise ValueError(f"term must be in the glossary (dh.references.GLOSSARY), got {term!r}")
