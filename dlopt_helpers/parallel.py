@@ -379,6 +379,7 @@ def thread_scaling(threads: Sequence[int | None] = (1, None), size: int = 1024, 
     size = check_int("size", size, 16, 8192)
     repeats = check_int("repeats", repeats, 1, 1000)
     timeout = check_float("timeout", timeout, 1)
+    gflop = 2 * size**3 / 1e9  # one size x size matmul
     results = []
     for value in threads:
         args = ["matmul", "--threads", str(value or 0), "--size", str(size), "--repeats", str(repeats)]
@@ -388,11 +389,9 @@ def thread_scaling(threads: Sequence[int | None] = (1, None), size: int = 1024, 
             raise RuntimeError(f"the thread-scaling process failed:\n{_tail(done.stderr)}")
         seconds = json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
         label = f"{value} thread{'s' if value != 1 else ''}" if value else "automatic (all cores)"
-        results.append(Throughput(f"matmul {size}x{size}, {label}", 1, tuple(seconds), "matmuls"))
-    return [
-        Throughput(r.label, r.items, tuple(s / (2 * size**3 / 1e9) for s in r.seconds), "GFLOP")
-        for r in results
-    ]
+        # seconds per GFLOP, so that Throughput.rate reads in GFLOP/s
+        results.append(Throughput(f"matmul {size}x{size}, {label}", 1, tuple(t / gflop for t in seconds), "GFLOP"))
+    return results
 
 
 def plot_throughputs(results: Sequence[Throughput], title: str = "", baseline: int = 0):
@@ -598,7 +597,7 @@ def _worker_env() -> dict:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
     env.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    env["CUDA_VISIBLE_DEVICES"] = env.get("DLOPT_WORKER_GPUS", "")  # local workers share one machine: CPU only
+    env["CUDA_VISIBLE_DEVICES"] = ""  # local workers share one machine: on the CPU, not fighting over one GPU
     env.pop("TF_CONFIG", None)
     return env
 
