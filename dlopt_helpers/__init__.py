@@ -4,6 +4,7 @@ One module per idea the course teaches; each function's docstring names the
 notebook that introduces it.
 
 - ``env``: ``set_seed``, ``environment_report``, ``cache_dir``, ``Stopwatch``
+- ``experiments``: measured results over seeds (``🎲`` mean ± sd, 95 % CI) and the claims asserted on them
 - ``data``: offline data sets (digits, diabetes, breast_cancer, sample images), image folders
 - ``models``: the running example model
 - ``concepts``: the from-scratch pieces of notebook 01
@@ -33,7 +34,7 @@ from ._tf import import_tensorflow as _import_tensorflow  # noqa: E402
 
 _import_tensorflow()
 
-from . import augment, concepts, data, exercises, losses, models, optim, parallel, plotting, references, regularization, trends, tuning, widgets  # noqa: E402
+from . import augment, concepts, data, exercises, experiments, losses, models, optim, parallel, plotting, references, regularization, trends, tuning, widgets  # noqa: E402
 from .env import Stopwatch, cache_dir, environment_report, set_seed  # noqa: E402
 from .exercises import check  # noqa: E402
 
@@ -48,6 +49,7 @@ __all__ = [
     "data",
     "environment_report",
     "exercises",
+    "experiments",
     "losses",
     "models",
     "optim",

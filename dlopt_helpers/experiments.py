@@ -1,0 +1,491 @@
+"""Measured results: a comparison over seeds, its spread, and the claim the text makes.
+
+Introduced in ``notebooks/00_background.ipynb``; every chapter after it reports a number
+that depends on training through this module, as ``Stopwatch`` does for timings.
+
+Why: a trained model's digits change with the CPU, the number of threads and the
+library versions (floating-point sums are ordered differently and training amplifies
+the last bit). A single run's accuracy is one draw from a distribution; the course
+therefore runs each arm of a comparison over several seeds, prints every arm in one
+recognisable format and *asserts the claim the text makes* against the spread::
+
+    🎲 sgd   · val accuracy: 0.912 ± 0.011  [95% CI 0.898, 0.926]  5 seeds
+    🎲 adam  · val accuracy: 0.951 ± 0.006  [95% CI 0.944, 0.958]  5 seeds
+    🎲 adam − sgd · val accuracy: +0.039 ± 0.009  [95% CI +0.028, +0.050]  5 paired seeds
+    ✔ claim: adam beats sgd on val accuracy (95% CI of the difference, 5 seeds)
+
+``mean ± standard deviation`` over the runs, then the 95 % confidence interval of the mean
+(Student's t). The test suite masks the digits of the ``🎲`` lines only (like ``⏱``);
+the claim lines carry no measured digits and are compared exactly, so a real regression
+(the claim no longer holds) fails on every machine while rounding noise cannot.
+
+Seeds run in parallel worker processes (``joblib``'s loky backend, which also ships functions
+defined in a notebook) when more than one core is available: one TensorFlow thread per worker,
+which is faster than one process with several threads for the course's small models
+(``benchmarks/seeds_parallel.py`` measures it).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import check_float, check_int
+
+__all__ = [
+    "MARK",
+    "ClaimError",
+    "Summary",
+    "Comparison",
+    "compare",
+    "summarize",
+    "usable_cores",
+]
+
+MARK = "🎲"
+"""The mark that starts every measured-result line (timings use ``⏱``)."""
+
+_SEED_LIMIT = 2**31 - 1
+
+
+class ClaimError(AssertionError):
+    """A claim made in the text does not hold for the measured runs."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Mean, spread and 95 % confidence interval of one arm's values (or of paired differences)."""
+
+    values: tuple[float, ...]
+
+    @property
+    def n(self) -> int:
+        return len(self.values)
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.values))
+
+    @property
+    def sd(self) -> float:
+        """Sample standard deviation (``ddof=1``): the run-to-run spread."""
+        return float(np.std(self.values, ddof=1))
+
+    @property
+    def sem(self) -> float:
+        """Standard error of the mean, ``sd / sqrt(n)``."""
+        return self.sd / math.sqrt(self.n)
+
+    @property
+    def ci95(self) -> tuple[float, float]:
+        """95 % confidence interval of the mean (Student's t with ``n - 1`` degrees of freedom)."""
+        from scipy import stats
+
+        half = float(stats.t.ppf(0.975, self.n - 1)) * self.sem
+        return self.mean - half, self.mean + half
+
+    def format(self, label: str, fmt: str = ".3f", signed: bool = False, over: str = "seeds") -> str:
+        """The one printed format: ``🎲 label: mean ± sd  [95% CI low, high]  n seeds``."""
+        sign = "+" if signed else ""
+        low, high = self.ci95
+        return (
+            f"{MARK} {label}: {self.mean:{sign}{fmt}} ± {self.sd:{fmt}}  "
+            f"[95% CI {low:{sign}{fmt}}, {high:{sign}{fmt}}]  {self.n} {over}"
+        )
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on (``taskset`` and container limits respected)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def _check_seeds(seeds) -> tuple[int, ...]:
+    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
+        count = check_int("seeds", seeds, 2, 1000)
+        return tuple(range(count))
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
+        raise ValueError(f"seeds must be a count >= 2 or a sequence of seeds, got {seeds!r}")
+    seeds = tuple(check_int("seeds", s, 0, _SEED_LIMIT) for s in seeds)
+    if len(seeds) < 2:
+        raise ValueError(f"seeds must hold at least 2 seeds (a spread needs two runs), got {len(seeds)}")
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be distinct, got {seeds!r}")
+    return seeds
+
+
+def _check_name(what: str, name) -> str:
+    if not isinstance(name, str) or not name.strip() or "\n" in name:
+        raise ValueError(f"{what} must be a non-empty one-line string, got {name!r}")
+    return name
+
+
+def _check_fmt(fmt) -> str:
+    try:
+        if not isinstance(fmt, str) or fmt[-1:] not in ("f", "g", "e", "%"):
+            raise ValueError
+        format(0.5, fmt)
+    except ValueError:
+        raise ValueError(f"fmt must be a float format such as '.3f', '.3g' or '.2e', got {fmt!r}") from None
+    return fmt
+
+
+def _metrics_of(result, metric: str, arm: str, seed: int) -> tuple[dict[str, float], dict]:
+    """Split what a run returned into its measured numbers and anything else (curves, arrays)."""
+    if isinstance(result, Mapping):
+        items = dict(result)
+    else:
+        items = {metric: result}
+    numbers_, details = {}, {}
+    for key, value in items.items():
+        if isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, bool):
+            value = float(value)
+            if not math.isfinite(value):
+                raise ValueError(
+                    f"run returned {key}={value} for arm {arm!r}, seed {seed}: a measured value must be finite "
+                    "(report a diverged run as a finite number, e.g. chance accuracy, and say so in the text)"
+                )
+            numbers_[str(key)] = value
+        else:
+            details[str(key)] = value
+    if not numbers_:
+        raise ValueError(f"run must return a number or a dict holding at least one number, got {result!r}")
+    return numbers_, details
+
+
+class Comparison:
+    """The runs of one or more arms over the same seeds, one or more metrics each.
+
+    Built by :func:`compare` (which runs the arms) or :func:`summarize` (values measured
+    elsewhere, e.g. cross-validation folds). Shown as one ``🎲`` line per arm and metric.
+
+    Attributes
+    ----------
+    seeds : tuple of int
+    metrics : tuple of str, the measured numbers each run returned
+    details : dict arm -> list (one entry per seed) of the non-numeric things a run returned
+    """
+
+    def __init__(self, values: Mapping[str, Mapping[str, Iterable[float]]], seeds: tuple[int, ...],
+                 higher_is_better: Mapping[str, bool] | None = None, fmt: str = ".3f", over: str = "seeds",
+                 details: Mapping[str, list] | None = None):
+        self._values = {arm: {m: np.asarray(v, dtype=float) for m, v in metrics.items()}
+                        for arm, metrics in values.items()}
+        self.seeds = tuple(seeds)
+        self.arms = tuple(self._values)
+        first = self._values[self.arms[0]]
+        self.metrics = tuple(first)
+        self.higher_is_better = {m: True for m in self.metrics}
+        self.higher_is_better.update(higher_is_better or {})
+        self.fmt = fmt
+        self.over = over
+        self.details = dict(details or {arm: [{} for _ in self.seeds] for arm in self.arms})
+
+    # -- reading -------------------------------------------------------------------------
+    def _metric(self, metric: str | None) -> str:
+        if metric is None:
+            return self.metrics[0]
+        if metric not in self.metrics:
+            raise ValueError(f"metric must be one of {', '.join(map(repr, self.metrics))}, got {metric!r}")
+        return metric
+
+    def _arm(self, arm: str) -> str:
+        if arm not in self._values:
+            raise ValueError(f"arm must be one of {', '.join(map(repr, self.arms))}, got {arm!r}")
+        return arm
+
+    def values(self, arm: str, metric: str | None = None) -> np.ndarray:
+        """One value per seed, in the order of ``seeds``."""
+        return self._values[self._arm(arm)][self._metric(metric)].copy()
+
+    def summary(self, arm: str, metric: str | None = None) -> Summary:
+        return Summary(tuple(self.values(arm, metric)))
+
+    def difference(self, arm: str, baseline: str, metric: str | None = None) -> Summary:
+        """``arm − baseline`` seed by seed (paired: the same seed gives both arms the same data split)."""
+        return Summary(tuple(self.values(arm, metric) - self.values(baseline, metric)))
+
+    def mean(self, arm: str, metric: str | None = None) -> float:
+        return self.summary(arm, metric).mean
+
+    def ranking(self, metric: str | None = None) -> list[str]:
+        """Arms from best to worst mean (``higher_is_better`` decides the direction)."""
+        metric = self._metric(metric)
+        sign = -1 if self.higher_is_better[metric] else 1
+        return sorted(self.arms, key=lambda arm: sign * self.mean(arm, metric))
+
+    def lines(self, metric: str | None = None) -> list[str]:
+        """The ``🎲`` lines of every arm (of one metric, or of all)."""
+        metrics = self.metrics if metric is None else (self._metric(metric),)
+        labels = {(arm, m): f"{arm} · {m}" for arm in self.arms for m in metrics}
+        width = max(len(label) for label in labels.values())
+        return [self.summary(arm, m).format(labels[arm, m].ljust(width), self.fmt, over=self.over)
+                for m in metrics for arm in self.arms]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def __repr__(self) -> str:  # shown by Jupyter as text/plain
+        return str(self)
+
+    # -- claims --------------------------------------------------------------------------
+    def _print_difference(self, arm: str, baseline: str, metric: str) -> Summary:
+        difference = self.difference(arm, baseline, metric)
+        print(difference.format(f"{arm} − {baseline} · {metric}", self.fmt, signed=True, over=f"paired {self.over}"))
+        return difference
+
+    def claim_better(self, arm: str, baseline: str, metric: str | None = None, k: float | None = None) -> None:
+        """Assert that ``arm`` beats ``baseline``: the paired difference clears ``k`` standard errors.
+
+        ``k=None`` (the default) uses Student's t for 95 % (2.78 for 5 seeds): the claim holds when the
+        printed 95 % interval of the difference lies entirely on the better side of 0.
+        Prints the difference (a ``🎲`` line) and the claim (``✔ claim: …``); raises
+        :class:`ClaimError` with the numbers when the data do not support it.
+        """
+        metric, arm, baseline = self._metric(metric), self._arm(arm), self._arm(baseline)
+        difference = self._print_difference(arm, baseline, metric)
+        k, rule = self._k(k)
+        gain = difference.mean if self.higher_is_better[metric] else -difference.mean
+        verdict = f"{arm} beats {baseline} on {metric} ({rule}, {self._n()})"
+        if not gain > k * difference.sem:
+            raise ClaimError(f"claim fails: {verdict}: difference {difference.mean:+.4g}, "
+                             f"standard error {difference.sem:.3g}")
+        print(f"✔ claim: {verdict}")
+
+    def _k(self, k: float | None) -> tuple[float, str]:
+        """The multiplier of the standard error, and how the claim line names it."""
+        if k is None:
+            from scipy import stats
+
+            return float(stats.t.ppf(0.975, len(self.seeds) - 1)), "95% CI of the difference"
+        k = check_float("k", k, 0, 10, low_inclusive=False)
+        return k, f"{k:g} standard errors"
+
+    def claim_best(self, arm: str, metric: str | None = None, k: float | None = None) -> None:
+        """Assert that ``arm`` beats every other arm (``claim_better`` against each)."""
+        for other in self.arms:
+            if other != self._arm(arm):
+                self.claim_better(arm, other, metric, k)
+
+    def claim_similar(self, arm: str, baseline: str, margin: float, metric: str | None = None,
+                      k: float | None = None) -> None:
+        """Assert "no difference that matters": the difference's interval lies inside ``±margin``.
+
+        ``|mean difference| + k·SE < margin`` (``k=None``: Student's t for 95 %). An equivalence
+        claim, which a noisier machine cannot pass by accident: more noise widens the interval.
+        """
+        metric, arm, baseline = self._metric(metric), self._arm(arm), self._arm(baseline)
+        margin = check_float("margin", margin, 0, low_inclusive=False)
+        difference = self._print_difference(arm, baseline, metric)
+        k, rule = self._k(k)
+        bound = abs(difference.mean) + k * difference.sem
+        verdict = f"{arm} and {baseline} differ by less than {margin:g} on {metric} ({rule}, {self._n()})"
+        if not bound < margin:
+            raise ClaimError(f"claim fails: {verdict}: difference {difference.mean:+.4g}, "
+                             f"standard error {difference.sem:.3g}")
+        print(f"✔ claim: {verdict}")
+
+    def claim_within(self, arm: str, low: float, high: float, metric: str | None = None,
+                     k: float | None = None) -> None:
+        """Assert a band: the 95 % interval of ``arm``'s mean (or ``mean ± k·SE``) lies in ``[low, high]``.
+
+        For a statement such as "the baseline reaches 0.93–0.97 validation accuracy":
+        prose quotes the band, never the digits of one machine.
+        """
+        metric, arm = self._metric(metric), self._arm(arm)
+        low = check_float("low", low)
+        high = check_float("high", high)
+        if not low < high:
+            raise ValueError(f"low must be < high, got {low} and {high}")
+        k, rule = self._k(k)
+        rule = rule.replace(" of the difference", "")
+        summary = self.summary(arm, metric)
+        verdict = f"{metric} of {arm} lies in [{low:g}, {high:g}] ({rule}, {self._n()})"
+        if not (low <= summary.mean - k * summary.sem and summary.mean + k * summary.sem <= high):
+            raise ClaimError(f"claim fails: {verdict}: mean {summary.mean:.4g}, standard error {summary.sem:.3g}")
+        print(f"✔ claim: {verdict}")
+
+    def _n(self) -> str:
+        return f"{len(self.seeds)} {self.over}"
+
+    # -- drawing -------------------------------------------------------------------------
+    def plot(self, metric: str | None = None, ax=None, title: str | None = None):
+        """Every run as a point and each arm's mean with its 95 % interval; returns the figure."""
+        from .plotting import COLORS, new_figure
+
+        metric = self._metric(metric)
+        if ax is None:
+            fig, ax = new_figure(figsize=(6.4, 0.5 + 0.45 * len(self.arms)))
+        else:
+            fig = ax.figure
+        rng = np.random.default_rng(0)  # the jitter only spreads the points, it is not data
+        for row, arm in enumerate(self.arms):
+            values = self.values(arm, metric)
+            color = COLORS[row % len(COLORS)]
+            ax.scatter(values, row + rng.uniform(-0.15, 0.15, len(values)), s=14, color=color, alpha=0.6,
+                       zorder=2)
+            summary = self.summary(arm, metric)
+            low, high = summary.ci95
+            ax.errorbar(summary.mean, row, xerr=[[summary.mean - low], [high - summary.mean]], fmt="o",
+                        color="black", markersize=5, capsize=4, zorder=3)
+        ax.set_yticks(range(len(self.arms)), self.arms)
+        ax.set_ylim(len(self.arms) - 0.5, -0.5)
+        ax.set_xlabel(f"{metric} (dots: {self._n()}; black: mean and 95% CI)")
+        if title:
+            ax.set_title(title)
+        return fig
+
+
+def _set_threads(threads: int) -> None:
+    """One TensorFlow thread pool size per worker process, set before TensorFlow starts its runtime."""
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    except RuntimeError:  # the runtime already started in this process: keep its pools
+        pass
+
+
+def _run_one(run: Callable, seed: int, arm_kwargs: dict, threads: int | None):
+    """Run one (arm, seed) from a fresh seed; in a worker process, with ``threads`` TF threads."""
+    if threads is not None:
+        _set_threads(threads)
+    import keras
+
+    from .env import set_seed
+
+    set_seed(seed)
+    try:
+        return run(seed=seed, **arm_kwargs)
+    finally:
+        keras.backend.clear_session()
+
+
+def compare(run: Callable, arms: Mapping[str, Mapping] | None = None, seeds=5, *, metric: str = "value",
+            higher_is_better: bool | Mapping[str, bool] = True, n_jobs: int | None = None,
+            fmt: str = ".3f") -> Comparison:
+    """Run ``run(seed=s, **arms[arm])`` for every arm and seed; return the :class:`Comparison`.
+
+    Parameters
+    ----------
+    run : callable ``run(seed, **kwargs) -> float | dict``
+        Builds, trains and measures one model from scratch. Each call starts from
+        ``dh.set_seed(seed)``. A float is stored under ``metric``; a dict may hold several
+        numbers (each becomes a metric) and other things (curves, arrays), kept in
+        ``Comparison.details``. It must build its own model: a Keras model cannot travel to
+        a worker process.
+    arms : dict arm name -> dict of keyword arguments, optional
+        The settings compared. ``None`` measures one arm, ``"run"``.
+    seeds : int >= 2 or sequence of distinct ints
+        How many seeds (``0 .. seeds-1``) or which. Every arm runs on the same seeds, so
+        differences are paired.
+    metric : str
+        Name of the number when ``run`` returns a float.
+    higher_is_better : bool or dict metric -> bool
+        Direction of each metric, for rankings and claims (``False`` for losses).
+    n_jobs : int >= 1, optional
+        Worker processes; ``None`` uses every usable core (1 when pinned to one core).
+        With 1, everything runs in this process.
+    fmt : str
+        Format of the printed numbers (``".3f"``, ``".3g"``, ``".2e"``).
+
+    Examples
+    --------
+    >>> result = dh.experiments.compare(train_and_score, {"sgd": {"optimizer": "sgd"},
+    ...                                                   "adam": {"optimizer": "adam"}}, seeds=5)  # doctest: +SKIP
+    >>> result.claim_better("adam", "sgd")  # doctest: +SKIP
+    """
+    if not callable(run):
+        raise ValueError(f"run must be callable, got {run!r}")
+    arms = {"run": {}} if arms is None else arms
+    if not isinstance(arms, Mapping) or not arms:
+        raise ValueError(f"arms must be a non-empty dict of arm name -> keyword arguments, got {arms!r}")
+    for name, kwargs in arms.items():
+        _check_name("arm names", name)
+        if not isinstance(kwargs, Mapping):
+            raise ValueError(f"arms[{name!r}] must be a dict of keyword arguments, got {kwargs!r}")
+    metric = _check_name("metric", metric)
+    seeds = _check_seeds(seeds)
+    fmt = _check_fmt(fmt)
+    cores = usable_cores()
+    n_jobs = cores if n_jobs is None else check_int("n_jobs", n_jobs, 1, 64)
+    tasks = [(arm, seed) for arm in arms for seed in seeds]
+    n_jobs = min(n_jobs, len(tasks))
+
+    if n_jobs == 1:
+        results = [_run_one(run, seed, dict(arms[arm]), None) for arm, seed in tasks]
+    else:
+        from joblib import Parallel, delayed
+
+        threads = max(1, cores // n_jobs)
+        try:
+            results = Parallel(n_jobs=n_jobs, backend="loky")(
+                delayed(_run_one)(run, seed, dict(arms[arm]), threads) for arm, seed in tasks
+            )
+        except Exception as error:  # noqa: BLE001 - re-raised with the way out named
+            if "pickl" in str(error).lower():
+                raise ValueError(
+                    "run could not be sent to a worker process (it must build its model itself and use only "
+                    f"picklable data); pass n_jobs=1 to run in this process. Cause: {error}"
+                ) from error
+            raise
+
+    values: dict[str, dict[str, list[float]]] = {arm: {} for arm in arms}
+    details: dict[str, list] = {arm: [] for arm in arms}
+    expected: tuple[str, ...] | None = None
+    for (arm, seed), result in zip(tasks, results):
+        numbers_, extra = _metrics_of(result, metric, arm, seed)
+        if expected is None:
+            expected = tuple(numbers_)
+        elif tuple(numbers_) != expected:
+            raise ValueError(f"run must return the same metrics for every arm and seed: got {tuple(numbers_)} "
+                             f"for arm {arm!r}, seed {seed}, and {expected} before")
+        for key, value in numbers_.items():
+            values[arm].setdefault(key, []).append(value)
+        details[arm].append(extra)
+    if isinstance(higher_is_better, bool):
+        directions = {m: higher_is_better for m in expected}
+    elif isinstance(higher_is_better, Mapping):
+        directions = {m: bool(higher_is_better.get(m, True)) for m in expected}
+    else:
+        raise ValueError(f"higher_is_better must be a bool or a dict metric -> bool, got {higher_is_better!r}")
+    return Comparison(values, seeds, directions, fmt=fmt, details=details)
+
+
+def summarize(values: Mapping[str, Iterable[float]], metric: str = "value", *, over: str = "seeds",
+              higher_is_better: bool = True, fmt: str = ".3f") -> Comparison:
+    """A :class:`Comparison` from values measured elsewhere (cross-validation folds, seeds run by hand).
+
+    ``values``: arm name -> one value per run; every arm the same number of runs (>= 2),
+    in the same order (run ``i`` of each arm is paired).
+    """
+    if not isinstance(values, Mapping) or not values:
+        raise ValueError(f"values must be a non-empty dict of arm name -> values, got {values!r}")
+    metric = _check_name("metric", metric)
+    over = _check_name("over", over)
+    arrays = {}
+    for arm, runs in values.items():
+        _check_name("arm names", arm)
+        try:
+            array = np.asarray(list(runs), dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"values[{arm!r}] must be a sequence of numbers, got {runs!r}") from None
+        if array.ndim != 1 or len(array) < 2 or not np.all(np.isfinite(array)):
+            raise ValueError(f"values[{arm!r}] must hold at least 2 finite numbers, got {runs!r}")
+        arrays[arm] = array
+    lengths = {len(a) for a in arrays.values()}
+    if len(lengths) != 1:
+        raise ValueError(f"every arm must have the same number of runs, got {sorted(lengths)}")
+    if not isinstance(higher_is_better, bool):
+        raise ValueError(f"higher_is_better must be True or False, got {higher_is_better!r}")
+    fmt = _check_fmt(fmt)
+    n = lengths.pop()
+    return Comparison({arm: {metric: array} for arm, array in arrays.items()}, tuple(range(n)),
+                      {metric: higher_is_better}, fmt=fmt, over=over)
