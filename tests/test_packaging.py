@@ -1,5 +1,6 @@
 """The install files agree with each other, and `make` reuses an installed environment."""
 
+import os
 import re
 import subprocess
 import sys
@@ -86,3 +87,22 @@ def test_second_make_test_does_not_reinstall():
     ).stdout
     assert "pip install" not in plan and "venv" not in plan.split("pytest")[0].replace(".venv/bin", "")
     assert "pytest" in plan
+
+
+def test_make_test_validates_the_notebooks_under_two_machine_setups():
+    """All cores (two notebooks at a time) and pinned to one core: stored outputs must hold on both."""
+    plan = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    runs = [line for line in plan.splitlines() if "-m pytest" in line]
+    assert any("pytest tests" in line for line in runs)
+    assert any("pytest notebooks -n" in line and "pinned.py" not in line for line in runs)
+    assert any("tools/pinned.py" in line and "pytest notebooks" in line for line in runs)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="pinning needs Linux")
+def test_pinned_runs_a_command_on_one_core():
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "pinned.py"), sys.executable, "-c",
+         "import os; print('cores', len(os.sched_getaffinity(0)))"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    assert out.splitlines()[-1] == "cores 1"
