@@ -178,6 +178,35 @@ def encode(encoder, x) -> np.ndarray:
     return np.asarray(encoder(np.asarray(x, dtype=np.float32), training=False), dtype=np.float64)
 
 
+def train_from_scratch(x, y, epochs: int = 100, learning_rate: float = 0.01, batch_size: int = 32, seed: int = 0):
+    """The running example trained from scratch on ``(x, y)`` with Adam: the baseline of a linear probe.
+
+    ``epochs`` passes over the (few) examples, reshuffled every pass, run as **one** ``fit`` call
+    over a repeated ``tf.data`` pipeline: with a handful of examples per class an epoch is one or
+    two steps, and Keras' per-epoch overhead would cost more than the training. Returns the model
+    (logits).
+    """
+    epochs = check_int("epochs", epochs, 1, 100_000)
+    learning_rate = check_float("learning_rate", learning_rate, 0, low_inclusive=False)
+    batch_size = check_int("batch_size", batch_size, 1)
+    seed = check_int("seed", seed, 0, 2**31 - 1)
+    x, y = check_xy(x, y)
+    import keras
+    import tensorflow as tf
+
+    from .models import build_running_example
+
+    keras.utils.set_random_seed(seed)
+    model = build_running_example(input_shape=x.shape[1:], seed=seed)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    steps_per_epoch = -(-len(x) // batch_size)
+    dataset = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+               .batch(batch_size).repeat())
+    model.fit(dataset, steps_per_epoch=steps_per_epoch * epochs, epochs=1, verbose=0, shuffle=False)
+    return model
+
+
 # --------------------------------------------------------------------------- explainability
 def saliency(model, x, target=None) -> np.ndarray:
     """Gradient saliency ``|∂ score_target / ∂ x|`` per input pixel (Simonyan et al., 2014).

@@ -18,6 +18,7 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
         ("augment_throughput.py", r"augment_throughput ratio=[\d.]+ vs_keras_layers=[\d.]+"),
         ("parallel_speedup.py", r"parallel_speedup ratio=[\d.]+ cores=\d+"),
         ("multiworker.py", r"multiworker ok loss_gap=[\d.e+-]+"),
+        ("seeds_parallel.py", r"seeds_parallel ratio=[\d.]+ cores=\d+"),
     ],
 )
 def test_benchmark_prints_its_result_line(script, last_line):
