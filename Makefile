@@ -1,7 +1,7 @@
 # dlopt: two commands set everything up on a fresh machine with Python 3 and make.
 #   make lab    create .venv, install the course, open JupyterLab on notebooks/
 #   make test   create / update .venv, run unit tests + browser tests, then strict nbval on every notebook
-#               twice: two notebooks at a time, then again pinned to one CPU core (another machine setup)
+#               twice: on all cores, then each notebook pinned to one CPU core (another machine setup)
 # The environment is rebuilt only when requirements.txt, constraints.txt or pyproject.toml change.
 
 PYTHON ?= python3
@@ -28,7 +28,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 help:
 	@echo "make lab        open the course in JupyterLab (creates .venv on first use)"
-	@echo "make test       unit and browser tests, then strict nbval over every notebook, twice (all cores, one core)"
+	@echo "make test       unit and browser tests, then strict nbval over every notebook, twice (all cores, one core each)"
 	@echo "make dashboards serve the course's dashboards as a web app (Voila, no code shown)"
 	@echo "make test-e2e   only the browser tests (JupyterLab and Voila in headless Chromium)"
 	@echo "make notebooks  re-execute every notebook in a fresh kernel and store clean outputs"
@@ -55,13 +55,13 @@ lab: $(STAMP)
 dashboards: $(STAMP)
 	$(BIN)/voila notebooks/dashboards.ipynb $(VOILA_ARGS)
 
-# Every notebook passes strict nbval under two machine setups: all cores (two notebooks at a time,
-# seeds in worker processes) and one core (tools/pinned.py: other thread pools, seeds in-process).
+# Every notebook passes strict nbval under two machine setups: all cores (seeds in worker processes)
+# and one core per notebook (--one-core, conftest.py: other thread pools, seeds in-process).
 # Trained numbers differ between the two; stored outputs must not (the 🎲 convention, README).
 test: $(STAMP)
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
 	$(BIN)/python -m pytest notebooks -n $(NOTEBOOK_JOBS) --dist loadfile $(PYTEST_ARGS)
-	$(BIN)/python tools/pinned.py $(BIN)/python -m pytest notebooks $(PYTEST_ARGS)
+	$(BIN)/python -m pytest notebooks -n $(NOTEBOOK_JOBS) --dist loadfile --one-core $(PYTEST_ARGS)
 
 test-e2e: $(STAMP)
 	$(BIN)/python -m pytest tests/e2e -v $(PYTEST_ARGS)

@@ -3,7 +3,7 @@
 - efficiency: post-training int8 quantization with the TensorFlow Lite converter (``quantize``,
   ``LiteModel``: size, latency and accuracy in the same runtime);
 - smarter models: an autoencoder pre-trained without labels, then a linear probe (``pretrain_autoencoder``,
-  ``encode``);
+  ``encode``), against the running example trained from scratch on the same few labels (``train_from_scratch``);
 - explainability: gradient saliency and integrated gradients (``saliency``, ``integrated_gradients``);
 - data privacy: DP-SGD written out, per-example clipping + Gaussian noise (``dp_sgd_train``), and its privacy
   budget from Google's ``dp_accounting`` library (``dp_epsilon``).
@@ -28,6 +28,7 @@ __all__ = [
     "LiteModel",
     "pretrain_autoencoder",
     "encode",
+    "train_from_scratch",
     "saliency",
     "integrated_gradients",
     "DPRun",
@@ -245,7 +246,7 @@ def integrated_gradients(model, x, target: int | None = None, baseline=None, ste
 
     ``IG_i = (x_i − x'_i) · ∫₀¹ ∂F(x' + α (x − x')) / ∂x_i dα``; by the fundamental theorem
     of calculus along the path, the attributions add up to ``F(x) − F(x')`` (completeness).
-    ``baseline`` defaults to a black image; ``target`` to the predicted class.
+    ``baseline`` defaults to an all-zero image (no ink: blank); ``target`` to the predicted class.
     """
     import tensorflow as tf
 

@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -90,19 +91,39 @@ def test_second_make_test_does_not_reinstall():
 
 
 def test_make_test_validates_the_notebooks_under_two_machine_setups():
-    """All cores (two notebooks at a time) and pinned to one core: stored outputs must hold on both."""
+    """All cores, then one core per notebook: stored outputs must hold on both."""
     plan = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     runs = [line for line in plan.splitlines() if "-m pytest" in line]
     assert any("pytest tests" in line for line in runs)
-    assert any("pytest notebooks -n" in line and "pinned.py" not in line for line in runs)
-    assert any("tools/pinned.py" in line and "pytest notebooks" in line for line in runs)
+    assert any("pytest notebooks -n" in line and "--one-core" not in line for line in runs)
+    assert any("pytest notebooks -n" in line and "--one-core" in line for line in runs)
 
 
-@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="pinning needs Linux")
-def test_pinned_runs_a_command_on_one_core():
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "pinned.py"), sys.executable, "-c",
-         "import os; print('cores', len(os.sched_getaffinity(0)))"],
-        capture_output=True, text=True, check=True,
-    ).stdout
-    assert out.splitlines()[-1] == "cores 1"
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="pinning needs Linux and two cores")
+def test_one_core_pins_each_xdist_worker_and_its_children_to_its_own_core(tmp_path):
+    shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")  # the option as make test uses it
+    probe = tmp_path / "test_probe.py"
+    probe.write_text(
+        "import os, subprocess, sys\n"
+        "import pytest\n"
+        "@pytest.mark.parametrize('i', range(2))\n"
+        "def test_cores(i):\n"
+        "    child = subprocess.run([sys.executable, '-c', 'import os; print(sorted(os.sched_getaffinity(0)))'],\n"
+        "                           capture_output=True, text=True, check=True).stdout.strip()\n"
+        "    with open(f\"cores-{os.environ['PYTEST_XDIST_WORKER']}-{i}.txt\", 'w') as out:\n"
+        "        print('CORES', os.environ.get('PYTEST_XDIST_WORKER'), sorted(os.sched_getaffinity(0)), child, file=out)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", str(probe), "-n", "2", "--dist", "each", "--one-core", "-q", "-p", "no:cacheprovider"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    lines = [path.read_text().split() for path in sorted(tmp_path.glob("cores-*.txt"))]
+    assert len(lines) == 4, result.stdout[-2000:]  # --dist each: both tests on both workers
+    workers = {}
+    for _, worker, *rest in lines:
+        own, child = " ".join(rest).split("] ")
+        assert own.count(",") == 0 and own + "]" == child, (own, child)  # one core, inherited by the child
+        workers[worker] = own
+    assert len(set(workers.values())) == len(workers) == 2  # two workers, two different cores
