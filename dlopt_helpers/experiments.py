@@ -93,10 +93,16 @@ class Summary:
         """The one printed format: ``🎲 label: mean ± sd  [95% CI low, high]  n seeds``."""
         sign = "+" if signed else ""
         low, high = self.ci95
-        return (
-            f"{MARK} {label}: {self.mean:{sign}{fmt}} ± {self.sd:{fmt}}  "
-            f"[95% CI {low:{sign}{fmt}}, {high:{sign}{fmt}}]  {self.n} {over}"
-        )
+        mean, sd, low, high = (_number(x, sign + fmt) for x in (self.mean, self.sd, low, high))
+        return f"{MARK} {label}: {mean} ± {sd}  [95% CI {low}, {high}]  {self.n} {over}"
+
+
+def _number(value: float, fmt: str) -> str:
+    """``format`` without a negative zero: -0.0004 with '.3f' prints 0.000, not -0.000."""
+    text = format(value, fmt)
+    if float(text.rstrip("%")) == 0:
+        text = format(0.0, fmt)
+    return text
 
 
 def usable_cores() -> int:

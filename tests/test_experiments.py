@@ -58,6 +58,11 @@ def test_sanitize_masks_only_the_digits_of_the_format():
     assert _sanitized("✔ claim: adam beats sgd on loss (95% CI of the difference, 5 seeds)").endswith("5 seeds)")
 
 
+def test_no_negative_zero_in_the_format():
+    line = ex.Summary((-0.0001, 0.0001, -0.0002)).format("d", ".3f", signed=True)
+    assert "-0.000" not in line and "+0.000 ±" in line
+
+
 def test_each_run_starts_from_its_seed():
     result = ex.compare(lambda seed: float(np.random.rand()), seeds=[3, 7], n_jobs=1)
     np.random.seed(3)
