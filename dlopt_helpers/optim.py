@@ -142,14 +142,38 @@ def exponential_decay(step: int, initial: float, decay_rate: float, decay_steps:
     return initial * check_float("decay_rate", decay_rate, 0, 1) ** (step / decay_steps)
 
 
-def cosine_decay(step: int, initial: float, decay_steps: int, alpha: float = 0.0) -> float:
-    """``initial * ((1 - α) (1 + cos(π min(step, T) / T)) / 2 + α)``: ``keras.optimizers.schedules.CosineDecay``."""
+def cosine_decay(step: int, initial: float, decay_steps: int, alpha: float = 0.0,
+                 warmup_target: float | None = None, warmup_steps: int = 0) -> float:
+    """Cosine decay, optionally after a linear warm-up: ``keras.optimizers.schedules.CosineDecay``.
+
+    Without warm-up: ``initial * ((1 - α) (1 + cos(π min(step, T) / T)) / 2 + α)`` with ``T = decay_steps``.
+    With ``warmup_target`` (Keras' arguments of the same names): the rate rises linearly from
+    ``initial`` to ``warmup_target`` over ``warmup_steps`` steps, then decays from ``warmup_target``
+    as above over the next ``decay_steps`` steps. Warm-up keeps the first steps small while the
+    weights and the optimizer's running averages still reflect the random start.
+
+    Examples
+    --------
+    >>> cosine_decay(10, 0.0, 100, warmup_target=0.1, warmup_steps=20)
+    0.05
+    """
     step = check_int("step", step, 0)
     decay_steps = check_int("decay_steps", decay_steps, 1)
-    initial = check_float("initial", initial, 0, low_inclusive=False)
     alpha = check_float("alpha", alpha, 0, 1)
-    progress = min(step, decay_steps) / decay_steps
-    return initial * ((1 - alpha) * 0.5 * (1 + np.cos(np.pi * progress)) + alpha)
+    if warmup_target is None:
+        if warmup_steps:
+            raise ValueError(f"warmup_steps={warmup_steps} needs a warmup_target (the rate the warm-up ends at)")
+        initial = check_float("initial", initial, 0, low_inclusive=False)
+        progress = min(step, decay_steps) / decay_steps
+        return initial * ((1 - alpha) * 0.5 * (1 + np.cos(np.pi * progress)) + alpha)
+    initial = check_float("initial", initial, 0)  # a warm-up may start from 0
+    warmup_target = check_float("warmup_target", warmup_target, 0, low_inclusive=False)
+    warmup_steps = check_int("warmup_steps", warmup_steps, 1)
+    step = min(step, warmup_steps + decay_steps)
+    if step < warmup_steps:
+        return initial + (warmup_target - initial) * step / warmup_steps
+    progress = (step - warmup_steps) / decay_steps
+    return warmup_target * ((1 - alpha) * 0.5 * (1 + np.cos(np.pi * progress)) + alpha)
 
 
 # ----------------------------------------------------------------------------- surfaces
@@ -224,7 +248,12 @@ def mlp_losses_along(weights: list[np.ndarray], directions: list[list[np.ndarray
 
 @functools.lru_cache(maxsize=1)
 def _digits_surface(grid_points: int = 41, samples: int = 512) -> Surface:
-    """The running example's loss around trained weights, along two filter-normalized random directions."""
+    """The running example's loss around trained weights, along two filter-normalized random directions.
+
+    A *slice*: two of the network's 2,410 dimensions, interpolated with a spline. Random slices
+    through a trained minimum almost always look like a convex bowl (Li et al., 2018), so an
+    optimizer run on it says nothing about training the network; notebook 03 trains for that.
+    """
     import keras
     from scipy.interpolate import RectBivariateSpline
 
@@ -264,7 +293,7 @@ def _digits_surface(grid_points: int = 41, samples: int = 512) -> Surface:
 
     surface = Surface(
         name="digits",
-        description="running example: loss around trained weights along 2 random directions",
+        description="digits: a random 2-D slice of the trained network's loss (not training)",
         loss=loss, gradient=gradient, xlim=(-1.0, 1.0), ylim=(-1.0, 1.0), start=(-0.85, 0.8), minimum=(0.0, 0.0),
     )
     object.__setattr__(surface, "_parts", (weights, directions, x, labels))

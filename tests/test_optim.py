@@ -51,6 +51,15 @@ def test_schedules_match_keras(step):
     np.testing.assert_allclose(optim.cosine_decay(step, 0.1, 100, 0.1), float(keras_cos(step)), rtol=1e-6)
 
 
+@pytest.mark.parametrize("step", [0, 1, 9, 10, 11, 50, 109, 110, 150])
+@pytest.mark.parametrize("initial", [0.0, 0.02])
+def test_cosine_with_warmup_matches_keras(step, initial):
+    keras_warm = keras.optimizers.schedules.CosineDecay(initial, decay_steps=100, alpha=0.1, warmup_target=0.3,
+                                                        warmup_steps=10)
+    ours = optim.cosine_decay(step, initial, 100, 0.1, warmup_target=0.3, warmup_steps=10)
+    np.testing.assert_allclose(ours, float(keras_warm(step)), rtol=1e-6, atol=1e-9)
+
+
 def test_scratch_adam_matches_keras_adam_inside_tf_function():
     init = rng.normal(size=(4, 2)).astype(np.float32)
     ours_var, keras_var = tf.Variable(init), tf.Variable(init)
@@ -129,6 +138,10 @@ def test_momentum_beats_plain_gd_on_the_ill_conditioned_valley():
          "start must be a point"),
         (lambda: optim.cosine_decay(-1, 0.1, 10), "step must be >= 0"),
         (lambda: optim.step_decay(1, 0.1, 0.5, 0), "every must be >= 1"),
+        (lambda: optim.cosine_decay(1, 0.0, 10), "initial must be > 0"),
+        (lambda: optim.cosine_decay(1, 0.1, 10, warmup_steps=5), "warmup_steps=5 needs a warmup_target"),
+        (lambda: optim.cosine_decay(1, 0.0, 10, warmup_target=0.1), "warmup_steps must be >= 1"),
+        (lambda: optim.cosine_decay(1, -0.1, 10, warmup_target=0.1, warmup_steps=2), "initial must be >= 0"),
     ],
 )
 def test_bad_input(call, message):
