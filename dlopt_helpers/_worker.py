@@ -31,7 +31,8 @@ def matmul(args) -> None:
         start = time.perf_counter()
         multiply(a, b).numpy()
         seconds.append(time.perf_counter() - start)
-    print(json.dumps({"seconds": seconds, "threads": tf.config.threading.get_intra_op_parallelism_threads()}))
+    print(json.dumps({"seconds": seconds, "threads": tf.config.threading.get_intra_op_parallelism_threads(),
+                      "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS")}))
 
 
 def multiworker(args) -> None:

@@ -364,12 +364,17 @@ def compare_pipelines(files: Sequence[bytes], modes: Sequence[str] = PIPELINE_MO
 
 
 def thread_scaling(threads: Sequence[int | None] = (1, None), size: int = 1024, repeats: int = 10,
-                   timeout: float = 120) -> list[Throughput]:
+                   timeout: float = 120, onednn: bool | None = None) -> list[Throughput]:
     """Matrix-multiply speed with TensorFlow's intra-op pool limited to ``threads`` (``None``: automatic).
 
     The pool size is fixed when TensorFlow starts, so each setting runs in its own
     fresh Python process (``tf.config.threading.set_intra_op_parallelism_threads``).
     Reported in GFLOP/s (one ``size x size`` matmul = ``2 size^3`` floating-point operations).
+
+    ``onednn``: ``None`` runs the processes as this one runs (``import dlopt_helpers`` switches
+    TensorFlow's oneDNN CPU kernels off, for repeatable digits); ``True`` / ``False`` sets
+    ``TF_ENABLE_ONEDNN_OPTS`` for them (TensorFlow's own default on x86 is on) and says so in the
+    label, so the price of reproducibility can be measured.
     """
     if not threads:
         raise ValueError("threads must name at least one setting")
@@ -379,16 +384,27 @@ def thread_scaling(threads: Sequence[int | None] = (1, None), size: int = 1024, 
     size = check_int("size", size, 16, 8192)
     repeats = check_int("repeats", repeats, 1, 1000)
     timeout = check_float("timeout", timeout, 1)
+    if onednn is not None and not isinstance(onednn, bool):
+        raise ValueError(f"onednn must be None, True or False, got {onednn!r}")
+    env = _worker_env()
+    if onednn is not None:
+        env["TF_ENABLE_ONEDNN_OPTS"] = "1" if onednn else "0"
     gflop = 2 * size**3 / 1e9  # one size x size matmul
     results = []
     for value in threads:
         args = ["matmul", "--threads", str(value or 0), "--size", str(size), "--repeats", str(repeats)]
         done = subprocess.run(_worker_command(args), capture_output=True, text=True, timeout=timeout,
-                              env=_worker_env(), check=False)
+                              env=env, check=False)
         if done.returncode != 0:
             raise RuntimeError(f"the thread-scaling process failed:\n{_tail(done.stderr)}")
-        seconds = json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
+        measured = json.loads(done.stdout.strip().splitlines()[-1])
+        if onednn is not None and measured.get("onednn") != env["TF_ENABLE_ONEDNN_OPTS"]:
+            raise RuntimeError(f"the thread-scaling process ran with TF_ENABLE_ONEDNN_OPTS={measured.get('onednn')!r}, "
+                               f"expected {env['TF_ENABLE_ONEDNN_OPTS']!r}")
+        seconds = measured["seconds"]
         label = f"{value} thread{'s' if value != 1 else ''}" if value else "automatic (all cores)"
+        if onednn is not None:
+            label += f", oneDNN {'on' if onednn else 'off'}"
         # seconds per GFLOP, so that Throughput.rate reads in GFLOP/s
         results.append(Throughput(f"matmul {size}x{size}, {label}", 1, tuple(t / gflop for t in seconds), "GFLOP"))
     return results

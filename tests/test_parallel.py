@@ -101,6 +101,14 @@ def test_thread_scaling_runs_each_setting_in_a_fresh_process():
     assert not stray_workers()
 
 
+@pytest.mark.parametrize("onednn", [True, False])
+def test_thread_scaling_sets_onednn_in_the_fresh_process_and_names_it(onednn):
+    """The course runs with oneDNN off (import dlopt_helpers); notebook 06 measures what that costs."""
+    results = parallel.thread_scaling(threads=(None,), size=64, repeats=2, onednn=onednn)
+    assert results[0].label == f"matmul 64x64, automatic (all cores), oneDNN {'on' if onednn else 'off'}"
+    assert results[0].rate > 0 and not stray_workers()
+
+
 # --------------------------------------------------------------------------- replicas and workers
 def test_mirrored_replicas_train_like_one_device():
     """Two logical CPUs must be configured before TensorFlow starts: a fresh process."""
@@ -214,6 +222,7 @@ def test_good_tf_config_and_make_tf_config():
         (lambda: parallel.compare_pipelines([b"x"], modes=()), "modes must name at least one"),
         (lambda: parallel.thread_scaling(threads=()), "threads must name at least one"),
         (lambda: parallel.thread_scaling(threads=(0,)), r"threads must be in \[1, 1024\], got 0"),
+        (lambda: parallel.thread_scaling(onednn="yes"), "onednn must be None, True or False"),
         (lambda: parallel.plot_throughputs([]), "results must contain at least one"),
         (lambda: parallel.train_replicated(steps=0), r"steps must be in \[1, 100000\], got 0"),
         (lambda: parallel.train_replicated(learning_rate=0.0), "learning_rate must be > 0"),

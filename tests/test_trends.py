@@ -1,5 +1,6 @@
 """dlopt_helpers.trends: quantization (sizes, accuracy kept, quiet), IG completeness, saliency, DP-SGD = SGD without
-noise, the noise it adds, ε from dp_accounting (monotone, known value), the autoencoder, and bad input."""
+noise, the noise it adds, ε from dp_accounting (monotone, known value), the autoencoder, training from scratch on a
+few labels, and bad input."""
 
 import keras
 import numpy as np
@@ -33,6 +34,16 @@ def test_quantize_float32_matches_keras_and_int8_is_smaller(cnn, capfd):
     assert lite_int8.latency(x, repeats=5) > 0 and lite_int8.predict(x[:3]).shape == (3, 10)  # batch size changes
     out, err = capfd.readouterr()
     assert "Saved artifact" not in out + err and "TensorSpec" not in out + err  # the converter's chatter is captured
+
+
+def test_train_from_scratch_learns_a_few_labels_and_is_seeded():
+    few = np.concatenate([np.flatnonzero(DIGITS8.y_train == c)[:5] for c in range(10)])
+    x, y = DIGITS8.x_train[few], DIGITS8.y_train[few]
+    model = trends.train_from_scratch(x, y, epochs=60, seed=3)
+    assert np.mean(np.argmax(model(x).numpy(), axis=1) == y) == 1.0  # 50 examples: memorized
+    assert np.mean(np.argmax(model(DIGITS8.x_val).numpy(), axis=1) == DIGITS8.y_val) > 0.5  # and it generalizes
+    again = trends.train_from_scratch(x, y, epochs=60, seed=3)
+    np.testing.assert_array_equal(model.get_weights()[0], again.get_weights()[0])
 
 
 def test_integrated_gradients_completeness_and_linear_model_exactness(cnn):
@@ -109,6 +120,9 @@ def test_autoencoder_learns_without_labels():
         (lambda: trends.dp_epsilon(1.0, 0.1, 10, delta=1.0), r"delta must be in \(0, 1\)"),
         (lambda: trends.pretrain_autoencoder(np.zeros((0, 4))), "non-empty batch"),
         (lambda: trends.pretrain_autoencoder(np.zeros((5, 4)), code_units=0), r"code_units must be in \[1, 4096\]"),
+        (lambda: trends.train_from_scratch(DIGITS8.x_train[:20], DIGITS8.y_train[:20], epochs=0),
+         r"epochs must be in \[1, 100000\]"),
+        (lambda: trends.train_from_scratch(DIGITS8.x_train[:20], DIGITS8.y_train[:10]), "same number"),
     ],
 )
 def test_bad_input(call, message):
