@@ -9,6 +9,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+# DLOPT_BENCH_QUICK=1 (set by tests/test_benchmarks.py): smaller workloads, to check that a script runs and
+# prints its result line; its ratios are then not the ones `make bench` reports.
+QUICK = os.environ.get("DLOPT_BENCH_QUICK") == "1"
+
 
 def time_calls(function, arguments):
     """Seconds taken by ``function(a)`` for each ``a`` in ``arguments``."""

@@ -17,7 +17,7 @@ import keras
 import tensorflow as tf
 from dlopt_helpers.augment import ImageDataGenerator
 
-N, SIZE, BATCH, REPEATS = 2000, 128, 32, 3
+N, SIZE, BATCH, REPEATS = (400, 128, 32, 1) if _timing.QUICK else (2000, 128, 32, 3)
 
 
 def images_uint8():

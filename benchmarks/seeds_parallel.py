@@ -17,7 +17,7 @@ import _timing  # noqa: F401  (environment, import path)
 import dlopt_helpers as dh
 
 
-def run(seed, hidden_units, epochs=8):
+def run(seed, hidden_units, epochs=2 if _timing.QUICK else 8):
     import keras
 
     digits = dh.data.load_digits_images(seed=0)
@@ -32,7 +32,7 @@ def run(seed, hidden_units, epochs=8):
 def timed(n_jobs):
     arms = {"16 units": {"hidden_units": 16}, "32 units": {"hidden_units": 32}}
     start = time.perf_counter()
-    dh.experiments.compare(run, arms, seeds=4, n_jobs=n_jobs)
+    dh.experiments.compare(run, arms, seeds=2 if _timing.QUICK else 4, n_jobs=n_jobs)
     return time.perf_counter() - start
 
 
