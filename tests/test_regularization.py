@@ -134,8 +134,18 @@ def test_degree_and_elastic_net_controls(dashboard):
         ({"penalty": "l0"}, "penalty must be one of"),
         ({"l1_ratio": 1.5}, "l1_ratio must be in \\[0, 1\\]"),
         ({"degree": 0}, "degree must be in \\[1, 15\\]"),
+        ({"n_train": 2}, "n_train must be in \\[5, 1000\\]"),
     ],
 )
 def test_dashboard_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         RegularizationDashboard(**kwargs)
+
+
+def test_dashboard_on_fewer_points_over_fits_more():
+    """Notebook 04 uses 20 points: there the unpenalized degree-12 fit is clearly worse than the best alpha."""
+    few = RegularizationDashboard(alpha=1e-5, penalty="l2", degree=12, n_train=20)
+    assert len(few.data.y_train) == 20
+    np.testing.assert_array_equal(few.data.x_val, dh.data.make_curve(n_train=20).x_val)
+    curves = few.error_curves("l2", 0.5, 12)
+    assert curves[0, 1] > 1.3 * curves[:, 1].min()  # validation error at alpha 1e-5 well above the bottom of the U
