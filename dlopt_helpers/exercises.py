@@ -233,8 +233,8 @@ def _():
 @register(
     "01.stable_learning_rate",
     "01_core_concepts",
-    "Gradient descent on L(w) = λ w² (so L''(w) = 2λ) with λ = 1.5: the largest learning rate that does not diverge?",
-    "Each step multiplies w by (1 - η L''). It shrinks while |1 - 2λη| < 1, i.e. η < 2 / L''.",
+    "Gradient descent on L(w) = a w² (so L''(w) = 2a) with a = 1.5: the largest learning rate that does not diverge?",
+    "Each step multiplies w by (1 - η L''). It shrinks while |1 - 2aη| < 1, i.e. η < 2 / L''.",
 )
 def _():
     return 2 / (2 * 1.5)
@@ -583,18 +583,25 @@ def _():
 @register(
     "08.stride_shift",
     "08_model_choice",
-    "An input shifted by 4 pixels goes through Conv2D(..., strides=2). By how many positions does the output shift?",
-    "With stride s the output samples every s-th position: a shift of k pixels becomes k / s positions.",
+    "Conv2D(..., strides=2) reads an image shifted by k = 1, ..., 8 pixels. For how many k is its output an exact "
+    "shifted copy of the output for the unshifted image (away from the border)?",
+    "With stride s the layer keeps every s-th position: a shift of k pixels moves the output by k / s positions only "
+    "when s divides k; for other k the kept positions fall between the old ones (aliasing, Zhang 2019).",
 )
 def _():
     import keras
 
-    conv = keras.layers.Conv2D(1, 3, strides=2, padding="same", kernel_initializer="ones", use_bias=False)
-    image = np.zeros((1, 32, 32, 1), dtype=np.float32)
-    image[0, 8, 8, 0] = 1.0
-    before = np.argwhere(conv(image).numpy()[0, :, :, 0] > 0).min(axis=0)
-    after = np.argwhere(conv(np.roll(image, 4, axis=2)).numpy()[0, :, :, 0] > 0).min(axis=0)
-    return int(after[1] - before[1])
+    # a random image and kernel: an exact copy cannot happen by accident, only by the structure
+    conv = keras.layers.Conv2D(1, 3, strides=2, kernel_initializer=keras.initializers.RandomNormal(seed=0),
+                               use_bias=False)
+    image = np.random.default_rng(0).random((1, 32, 32, 1)).astype(np.float32)
+    out = conv(image).numpy()
+
+    def is_shifted_copy(k: int) -> bool:
+        moved = conv(np.roll(image, shift=k, axis=2)).numpy()
+        return any(np.abs(np.roll(out, shift=m, axis=2) - moved)[:, :, 5:-1].max() < 1e-5 for m in range(k + 1))
+
+    return sum(is_shifted_copy(k) for k in range(1, 9))
 
 
 # --------------------------------------------------------------------------- 09_future_trends
@@ -611,8 +618,8 @@ def _():
 @register(
     "09.ig_sum",
     "09_future_trends",
-    "A model's logit is 12.5 for an image and 2.0 for the black baseline. What do the image's integrated-gradients "
-    "attributions add up to?",
+    "A model's logit is 12.5 for an image and 2.0 for the blank (all-zero) baseline. What do the image's "
+    "integrated-gradients attributions add up to?",
     "Completeness: the attributions sum to F(x) − F(baseline).",
 )
 def _():

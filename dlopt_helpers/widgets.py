@@ -733,7 +733,7 @@ class KerasTrainingDashboard(FigureDashboard):
 class RegularizationDashboard(FigureDashboard):
     """Penalty strength, type and polynomial degree -> fitted curve, coefficients, train / validation error.
 
-    A polynomial regression on ``data.make_curve()`` (30 noisy training points) in a
+    A polynomial regression on ``data.make_curve(n_train)`` (30 noisy training points by default) in a
     scikit-learn pipeline (``regularization.make_model``). The error-vs-alpha curves of a
     (penalty, degree, l1_ratio) setting are computed once and cached (they are the
     figure's background); a move of the alpha slider refits one model and redraws the
@@ -742,12 +742,14 @@ class RegularizationDashboard(FigureDashboard):
     Parameters
     ----------
     alpha : float in [1e-5, 10]; penalty : 'l1', 'l2' or 'elastic_net';
-    l1_ratio : float in [0, 1] (elastic net only); degree : int in [1, 15]
+    l1_ratio : float in [0, 1] (elastic net only); degree : int in [1, 15];
+    n_train : int in [5, 1000], training points of the curve (fewer over-fit more)
     """
 
     ALPHAS = np.geomspace(1e-5, 10, 31)
 
-    def __init__(self, alpha: float = 1e-3, penalty: str = "l2", l1_ratio: float = 0.5, degree: int = 12):
+    def __init__(self, alpha: float = 1e-3, penalty: str = "l2", l1_ratio: float = 0.5, degree: int = 12,
+                 n_train: int = 30):
         import ipywidgets as widgets
 
         from .data import make_curve
@@ -757,7 +759,7 @@ class RegularizationDashboard(FigureDashboard):
         check_choice("penalty", penalty, PENALTIES)
         l1_ratio = check_float("l1_ratio", l1_ratio, 0, 1)
         degree = check_int("degree", degree, 1, 15)
-        self.data = make_curve()
+        self.data = make_curve(n_train=check_int("n_train", n_train, 5, 1000))
         self.controls = {
             "alpha": widgets.FloatLogSlider(value=alpha, base=10, min=-5, max=1, step=0.1, description="alpha",
                                             continuous_update=True, readout_format=".2g"),
@@ -956,9 +958,14 @@ class SearchExplorer(FigureDashboard):
     Each cell shows the best (or mean) score of the trials that fall into it, over all
     values of the other hyper-parameters; the number of trials per cell is written
     under the score. Numeric hyper-parameters with more than ``bins`` distinct values
-    (random or adaptive search) are grouped into ``bins`` intervals, on a log scale when
-    they span more than a factor of 10. Everything is computed once, at construction;
-    a change of control only looks the answer up and redraws.
+    (random or adaptive search) are grouped into at most ``bins`` intervals: on a log scale
+    when their positive values span more than a factor of 10, with edges on whole or half
+    decades (so the labels do not move with the exact values drawn), and a value of exactly
+    0 (e.g. "no L2") in a column of its own, since a log scale cannot hold it and a linear
+    one would lump it with every small value. The status line follows the ``reduce`` toggle:
+    the best single trial (``best``) or the cell with the best mean (``mean``). Everything
+    is computed once, at construction; a change of control only looks the answer up and
+    redraws.
     Introduced in ``notebooks/07_hyperparameter_tuning.ipynb``.
 
     Parameters
@@ -1021,13 +1028,33 @@ class SearchExplorer(FigureDashboard):
             labels = [f"{k:.3g}" if numeric else str(k).strip("'") for k in keys]
             return codes, labels
         array = np.asarray(values, dtype=np.float64)
-        log = array.min() > 0 and array.max() / array.min() > 10
-        scale = np.log10(array) if log else array
-        edges = np.linspace(scale.min(), scale.max(), self.bins + 1)
-        codes = np.clip(np.searchsorted(edges, scale, side="right") - 1, 0, self.bins - 1)
+        positive = array[array > 0]
+        zero = array == 0
+        if array.min() >= 0 and positive.size > 1 and positive.max() / positive.min() > 10:
+            # log scale over the positive values; 0 gets a column of its own (before the others)
+            bins = self.bins - 1 if zero.any() else self.bins
+            edges = self._decade_edges(np.log10(positive.min()), np.log10(positive.max()), max(bins, 1))
+            scale = np.log10(np.where(zero, positive.min(), array))
+            codes = np.clip(np.searchsorted(edges, scale, side="right") - 1, 0, len(edges) - 2)
+            labels = [f"{10**a:.2g}–{10**b:.2g}" for a, b in zip(edges[:-1], edges[1:])]
+            if zero.any():
+                return np.where(zero, 0, codes + 1), ["0"] + labels
+            return codes, labels
+        edges = np.linspace(array.min(), array.max(), self.bins + 1)
+        codes = np.clip(np.searchsorted(edges, array, side="right") - 1, 0, self.bins - 1)
         centres = (edges[:-1] + edges[1:]) / 2
-        labels = [f"~{10**c:.2g}" if log else f"~{c:.3g}" for c in centres]
-        return codes, labels
+        return codes, [f"~{c:.3g}" for c in centres]
+
+    @staticmethod
+    def _decade_edges(low: float, high: float, bins: int) -> np.ndarray:
+        """Edges in log10 on multiples of half a decade, one decade, two, ...: at most ``bins`` intervals."""
+        for step in (0.5, 1, 2, 3, 4, 5, 10, 20, 50, 100):
+            start = np.floor(low / step + 1e-9) * step
+            stop = np.ceil(high / step - 1e-9) * step
+            count = max(1, int(round((stop - start) / step)))
+            if count <= bins:
+                return start + step * np.arange(count + 1)
+        return np.linspace(low, high, bins + 1)
 
     def table(self, x: str, y: str, reduce: str) -> tuple[np.ndarray, np.ndarray]:
         """Scores ``(len(y labels), len(x labels))`` and trial counts per cell (NaN / 0 where empty)."""
@@ -1077,10 +1104,16 @@ class SearchExplorer(FigureDashboard):
             text.set_text("" if counts[i, j] == 0 else f"{grid[i, j]:.3f}\n({counts[i, j]})")
             text.set_color("black" if np.isfinite(grid[i, j]) and grid[i, j] > middle else "white")
         self.ax.set_title(f"{reduce} {self.score_name} per cell (trials in brackets)")
-        best = int(np.nanargmax(np.where(np.isfinite(self.scores), self.scores, -np.inf)))
-        i, j = self.codes[y][best], self.codes[x][best]
-        self._message = (f"{len(self.scores)} trials; best {self.score_name} {self.scores[best]:.4f} at "
-                         f"{x} {self.labels[x][j]}, {y} {self.labels[y][i]}")
+        if not np.isfinite(grid).any():
+            self._message = f"{len(self.scores)} trials; no finite {self.score_name}"
+            return grid
+        i, j = np.unravel_index(int(np.nanargmax(grid)), grid.shape)  # the first best cell, as the toggle reduces
+        where = f"{x} {self.labels[x][j]}, {y} {self.labels[y][i]}"
+        if reduce == "best":
+            self._message = f"{len(self.scores)} trials; best {self.score_name} {grid[i, j]:.4f}: one trial at {where}"
+        else:
+            self._message = (f"{len(self.scores)} trials; best mean {self.score_name} {grid[i, j]:.4f}: "
+                             f"the {counts[i, j]} trials at {where}")
         return grid
 
     def status_message(self) -> str:

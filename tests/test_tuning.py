@@ -123,9 +123,11 @@ def test_search_explorer_heat_map_cells_and_status():
     grid, counts = explorer.table("lr", "l2", "best")
     assert grid.shape == (3, 2) and (counts == 2).all()
     assert grid[2, 1] == pytest.approx(0.1 * 10 + 0.01 * 100 + 2)  # best over the widths
+    assert explorer.status_message() == "12 trials; best score 4.0000: one trial at lr 0.1, l2 0.01"
     explorer.controls["reduce"].value = "mean"
     np.testing.assert_allclose(explorer.state[0], [0.01 * 10 + 1.5, 0.1 * 10 + 1.5])
-    assert explorer.status_message().startswith("12 trials; best score 4.0000 at lr 0.1, l2 0.01")
+    # the status line follows the toggle: the best cell's mean over the widths, not the best trial
+    assert explorer.status_message() == "12 trials; best mean score 3.5000: the 2 trials at lr 0.1, l2 0.01"
     explorer.controls["y"].value = "lr"
     assert "two different" in explorer.status_message()
     explorer.controls["y"].value = "width"
@@ -137,8 +139,25 @@ def test_search_explorer_bins_continuous_values_on_a_log_scale():
     rows = [{"lr": float(10 ** rng.uniform(-3, 0)), "width": int(rng.choice([16, 64])), "score": float(rng.random())}
             for _ in range(40)]
     explorer = dh.widgets.SearchExplorer(rows, bins=3)
-    assert len(explorer.labels["lr"]) == 3 and explorer.labels["width"] == ["16", "64"]
+    assert explorer.labels["lr"] == ["0.001–0.01", "0.01–0.1", "0.1–1"]  # whole decades: 3 bins over 3 decades
+    assert explorer.labels["width"] == ["16", "64"]
     assert explorer.table("lr", "width", "best")[1].sum() == 40  # every trial in exactly one cell
+    assert dh.widgets.SearchExplorer(rows, bins=6).labels["lr"][:2] == ["0.001–0.0032", "0.0032–0.01"]
+
+
+def test_search_explorer_gives_zero_l2_its_own_bin_and_shows_the_l2_dependence():
+    # grid values (0, 1e-4, 1e-2) mixed with log-uniform draws: a linear bin [0, 0.02] would hold nearly all
+    rng = np.random.default_rng(0)
+    l2 = [0.0, 1e-4, 1e-2] * 4 + list(10 ** rng.uniform(-6, -1, 48))
+    rows = [{"lr": 0.1 * (1 + i % 2), "l2": value, "score": 1.0 - 5 * value} for i, value in enumerate(l2)]
+    explorer = dh.widgets.SearchExplorer(rows, x="lr", y="l2", bins=6)
+    assert explorer.labels["l2"] == ["0", "1e-06–1e-05", "1e-05–0.0001", "0.0001–0.001", "0.001–0.01", "0.01–0.1"]
+    grid, counts = explorer.table("lr", "l2", "mean")
+    assert counts[0].sum() == 4 and counts.sum() == len(rows)  # the four zeros, alone in their row
+    means = np.nanmean(grid, axis=1)
+    assert means[0] == 1.0 and np.all(np.diff(means[1:]) < 0)  # the score falls with l2, bin by bin
+    # fewer bins: wider steps (here 3 decades), still at most `bins` columns with the zero
+    assert dh.widgets.SearchExplorer(rows, bins=3).labels["l2"] == ["0", "1e-06–0.001", "0.001–1"]
 
 
 @pytest.mark.parametrize(
