@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -432,9 +433,14 @@ def compare(run: Callable, arms: Mapping[str, Mapping] | None = None, seeds=5, *
 
         threads = max(1, cores // n_jobs)
         try:
-            results = Parallel(n_jobs=n_jobs, backend="loky")(
-                delayed(_run_one)(run, seed, dict(arms[arm]), threads) for arm, seed in tasks
-            )
+            with warnings.catch_warnings():
+                # loky replaces a worker whose memory grew by > 300 MB (TensorFlow's caches) and warns from
+                # its manager thread while jobs are pending; the job is not lost, the warning would only
+                # land in a notebook's output at random
+                warnings.filterwarnings("ignore", message="A worker stopped while some jobs", category=UserWarning)
+                results = Parallel(n_jobs=n_jobs, backend="loky")(
+                    delayed(_run_one)(run, seed, dict(arms[arm]), threads) for arm, seed in tasks
+                )
         except Exception as error:  # noqa: BLE001 - re-raised with the way out named
             if "pickl" in str(error).lower():
                 raise ValueError(

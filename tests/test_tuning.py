@@ -151,7 +151,8 @@ def test_search_explorer_gives_zero_l2_its_own_bin_and_shows_the_l2_dependence()
     l2 = [0.0, 1e-4, 1e-2] * 4 + list(10 ** rng.uniform(-6, -1, 48))
     rows = [{"lr": 0.1 * (1 + i % 2), "l2": value, "score": 1.0 - 5 * value} for i, value in enumerate(l2)]
     explorer = dh.widgets.SearchExplorer(rows, x="lr", y="l2", bins=6)
-    assert explorer.labels["l2"] == ["0", "1e-06–1e-05", "1e-05–0.0001", "0.0001–0.001", "0.001–0.01", "0.01–0.1"]
+    assert explorer.labels["l2"] == ["0", "1e-06–1e-05", "1e-05–0.0001", "0.0001–0.001", "0.001–0.01",
+                                     "0.01–0.1"]
     grid, counts = explorer.table("lr", "l2", "mean")
     assert counts[0].sum() == 4 and counts.sum() == len(rows)  # the four zeros, alone in their row
     means = np.nanmean(grid, axis=1)
