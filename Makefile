@@ -13,8 +13,8 @@ VOILA_ARGS ?=
 # JupyterLab refuses to run as root unless told (containers, CI machines)
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 PYTEST_ARGS ?=
-# notebooks validated at once in the first pass (pytest-xdist; one notebook's cells stay on one worker)
-NOTEBOOK_JOBS ?= 2
+# pytest-xdist workers per pass (tests spread one by one; a notebook's cells stay on one worker)
+TEST_JOBS ?= 2
 
 # Quiet TensorFlow's timestamped import notices (they would become notebook outputs), keep
 # bytecode caches out of the repository, and make kernels start the same way every time.
@@ -59,9 +59,9 @@ dashboards: $(STAMP)
 # and one core per notebook (--one-core, conftest.py: other thread pools, seeds in-process).
 # Trained numbers differ between the two; stored outputs must not (the 🎲 convention, README).
 test: $(STAMP)
-	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
-	$(BIN)/python -m pytest notebooks -n $(NOTEBOOK_JOBS) --dist loadfile $(PYTEST_ARGS)
-	$(BIN)/python -m pytest notebooks -n $(NOTEBOOK_JOBS) --dist loadfile --one-core $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests -n $(TEST_JOBS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest notebooks -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest notebooks -n $(TEST_JOBS) --dist loadfile --one-core $(PYTEST_ARGS)
 
 test-e2e: $(STAMP)
 	$(BIN)/python -m pytest tests/e2e -v $(PYTEST_ARGS)

@@ -27,7 +27,9 @@ def pytest_configure(config):
         return
     if not hasattr(os, "sched_setaffinity"):
         raise pytest.UsageError("--one-core needs Linux (os.sched_setaffinity)")
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    # an xdist worker has ``workerinput``; the controller (numprocesses set) does not. The
+    # PYTEST_XDIST_WORKER variable is not used: a pytest started from inside a worker inherits it.
+    worker = getattr(config, "workerinput", {}).get("workerid")
     if worker is None and getattr(config.option, "numprocesses", None):
         return  # the xdist controller: its workers inherit its affinity and pin themselves
     cores = sorted(os.sched_getaffinity(0))

@@ -22,13 +22,21 @@ TOLERANCE = 1e-5  # float32 round-off of a different summation order; measured 2
 
 
 def stray_workers() -> list[str]:
-    """Command lines of any worker process still running (none may outlive a helper call)."""
+    """Command lines of any worker process still running (none may outlive a helper call).
+
+    Under pytest-xdist only this test process's own workers count: they inherit its
+    PYTEST_XDIST_WORKER variable (an orphan keeps it), another xdist worker's do not.
+    """
+    ours = os.environ.get("PYTEST_XDIST_WORKER")
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                environ = (entry / "environ").read_bytes().split(b"\0") if ours else []
             except OSError:
+                continue
+            if ours and f"PYTEST_XDIST_WORKER={ours}".encode() not in environ:
                 continue
             if "dlopt_helpers._worker" in command or "dlopt-test-sleeper" in command:
                 found.append(command)
