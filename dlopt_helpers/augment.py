@@ -22,13 +22,32 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import check_choice, check_float, check_int, check_size_pair
+from ._validation import (
+    Array, Boolean, Instance, Integer, InvalidParameterError, Options, PathLike, Real, Sequence, check,
+    MAX_BYTES, check_float, check_memory, check_size_pair, gigabytes, short_repr, validate_params,
+)
 
 __all__ = ["ImageDataGenerator", "FILL_MODES", "CLASS_MODES", "IMAGE_SUFFIXES"]
 
 FILL_MODES = ("constant", "nearest", "reflect", "wrap")
 CLASS_MODES = ("categorical", "binary", "sparse", None)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
+_BIG_BATCH = 64e6  # bytes: above this, fewer batches are prepared in parallel (tf.data's AUTOTUNE keeps several)
+
+# legacy keras.preprocessing.image.ImageDataGenerator options this class does not have, and what to use instead
+_LEGACY = {
+    "featurewise_center": "standardize the arrays (or use keras.layers.Normalization) before augmenting",
+    "featurewise_std_normalization": "standardize the arrays (or use keras.layers.Normalization) before augmenting",
+    "samplewise_center": "standardize each image before augmenting (or use keras.layers.Normalization)",
+    "samplewise_std_normalization": "standardize each image before augmenting (or use keras.layers.Normalization)",
+    "zca_whitening": "whiten the arrays before augmenting", "zca_epsilon": "whiten the arrays before augmenting",
+    "brightness_range": "add keras.layers.RandomBrightness to the model",
+    "channel_shift_range": "add keras.layers.RandomBrightness / RandomContrast to the model",
+    "preprocessing_function": "map the returned tf.data.Dataset: dataset.map(function)",
+    "data_format": "images are channels-last (batch, height, width, channels)",
+    "validation_split": "split the arrays first (dh.data's loaders return train / val / test)",
+    "dtype": "batches are float32",
+}
 
 
 def _range_pair(name, value, low_limit=0.0):
@@ -68,30 +87,38 @@ class ImageDataGenerator:
     >>> model.fit(dataset, steps_per_epoch=len(images) // 32, epochs=10)     # doctest: +SKIP
     """
 
+    @validate_params(rotation_range=Real(0, 180), width_shift_range=Real(0, 1, closed="left"),
+                     height_shift_range=Real(0, 1, closed="left"), shear_range=Real(0, 80),
+                     horizontal_flip=Boolean(), vertical_flip=Boolean(), fill_mode=Options(*FILL_MODES),
+                     cval=Real(), rescale=(None, Real(0, None, closed="neither")),
+                     interpolation=Options("bilinear", "nearest"))
     def __init__(self, rotation_range: float = 0.0, width_shift_range: float = 0.0, height_shift_range: float = 0.0,
                  shear_range: float = 0.0, zoom_range=0.0, horizontal_flip: bool = False, vertical_flip: bool = False,
                  fill_mode: str = "nearest", cval: float = 0.0, rescale: float | None = None, crop_size=None,
-                 interpolation: str = "bilinear"):
-        self.rotation_range = check_float("rotation_range", rotation_range, 0, 180)
-        self.width_shift_range = check_float("width_shift_range", width_shift_range, 0, 1, high_inclusive=False)
-        self.height_shift_range = check_float("height_shift_range", height_shift_range, 0, 1, high_inclusive=False)
-        self.shear_range = check_float("shear_range", shear_range, 0, 80)
+                 interpolation: str = "bilinear", **legacy):
+        for name in legacy:
+            hint = _LEGACY.get(name)
+            if hint is None:
+                raise InvalidParameterError(f"ImageDataGenerator() got an unexpected keyword argument {name!r}")
+            raise InvalidParameterError(
+                f"{name} is an option of the legacy Keras ImageDataGenerator that this one does not have: {hint}")
+        self.rotation_range = rotation_range
+        self.width_shift_range = width_shift_range
+        self.height_shift_range = height_shift_range
+        self.shear_range = shear_range
         if isinstance(zoom_range, (tuple, list)):
             self.zoom_range = _range_pair("zoom_range", zoom_range)
             if self.zoom_range[0] <= 0:
-                raise ValueError(f"zoom_range must contain positive factors, got {zoom_range!r}")
+                raise InvalidParameterError(f"zoom_range must contain positive factors, got {zoom_range!r}")
         else:
             zoom = check_float("zoom_range", zoom_range, 0, 1, high_inclusive=False)
             self.zoom_range = (1 - zoom, 1 + zoom)
-        for name, value in (("horizontal_flip", horizontal_flip), ("vertical_flip", vertical_flip)):
-            if not isinstance(value, bool):
-                raise ValueError(f"{name} must be True or False, got {value!r}")
         self.horizontal_flip, self.vertical_flip = horizontal_flip, vertical_flip
-        self.fill_mode = check_choice("fill_mode", fill_mode, FILL_MODES)
-        self.cval = check_float("cval", cval)
-        self.rescale = None if rescale is None else check_float("rescale", rescale)
+        self.fill_mode = fill_mode
+        self.cval = cval
+        self.rescale = rescale  # > 0: 0 would blank every image, a negative factor invert it
         self.crop_size = None if crop_size is None else check_size_pair("crop_size", crop_size)
-        self.interpolation = check_choice("interpolation", interpolation, ("bilinear", "nearest"))
+        self.interpolation = interpolation
 
     def get_config(self) -> dict:
         return {k: getattr(self, k) for k in (
@@ -107,7 +134,7 @@ class ImageDataGenerator:
         """
         import tensorflow as tf
 
-        seeds = tf.random.experimental.stateless_split(tf.cast(seed, tf.int64), num=8)
+        seeds = tf.random.experimental.stateless_split(_as_seed(seed), num=8)
         b = batch_size
 
         def uniform(i, low, high):
@@ -146,17 +173,27 @@ class ImageDataGenerator:
         return forward
 
     def apply(self, images, seed):
-        """Augment a batch ``(b, h, w, c)``: float32 out, ``rescale`` applied, one warp for all transforms."""
+        """Augment a batch ``(b, h, w, c)``: float32 out, ``rescale`` applied, one warp for all transforms.
+
+        ``seed`` is a pair of integers (``tf.constant([0, 1], tf.int64)``, ``(0, 1)``): the same pair
+        gives the same augmentation.
+        """
         import tensorflow as tf
 
+        if not isinstance(images, (tf.Tensor, tf.Variable)):
+            images = _numeric_images("images", images)
         images = tf.convert_to_tensor(images)
+        if not (images.dtype.is_floating or images.dtype.is_integer or images.dtype.is_bool):
+            raise InvalidParameterError(f"images must hold numbers (pixel values), got dtype {images.dtype.name}")
         if images.shape.rank != 4:
             raise ValueError(f"images must have shape (batch, height, width, channels), got {images.shape}")
+        seed = _as_seed(seed)
+        height, width = images.shape[1], images.shape[2]
+        self._check_crop_fits(height, width, "images")
         images = tf.cast(images, tf.float32)
         if self.rescale is not None:
             images = images * self.rescale
         shape = tf.shape(images)
-        height, width = images.shape[1], images.shape[2]
         forward = self.matrices(shape[0], height, width, seed)
         inverse = tf.linalg.inv(forward)
         inverse = inverse / inverse[:, 2:3, 2:3]
@@ -168,10 +205,19 @@ class ImageDataGenerator:
             fill_mode=self.fill_mode.upper(),
         )
 
+    def _check_crop_fits(self, height, width, what: str) -> None:
+        if self.crop_size is None or height is None or width is None:
+            return
+        if self.crop_size[0] > height or self.crop_size[1] > width:
+            raise InvalidParameterError(
+                f"crop_size must fit inside the {what} ({height} x {width}), got {self.crop_size}: a crop larger "
+                "than the image would only add padding")
+
     # -- datasets ----------------------------------------------------------------------------------
-    def _pipeline(self, dataset, batch_size, shuffle, seed, repeat, size, load_batch=None):
+    def _pipeline(self, dataset, batch_size, shuffle, seed, repeat, size, load_batch=None, in_flight=None):
         import tensorflow as tf
 
+        in_flight = tf.data.AUTOTUNE if in_flight is None else in_flight
         if shuffle:
             dataset = dataset.shuffle(size, seed=seed, reshuffle_each_iteration=True)
         if repeat:
@@ -188,33 +234,47 @@ class ImageDataGenerator:
             augmented = self.apply(images, batch_seed)
             return (augmented, *rest) if rest else augmented
 
-        return dataset.map(augment, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+        return dataset.map(augment, num_parallel_calls=in_flight).prefetch(in_flight)
 
+    @validate_params(batch_size=Integer(1), shuffle=Boolean(), seed=Integer(0, 2**31 - 1), repeat=Boolean())
     def flow(self, x, y=None, batch_size: int = 32, shuffle: bool = True, seed: int = 0, repeat: bool = True):
         """Augmented batches of the arrays ``x: (n, h, w, c)`` (and labels ``y``) as a ``tf.data.Dataset``.
 
         ``repeat=True`` (default) repeats forever, like the legacy generator: pass
         ``steps_per_epoch`` to ``model.fit``. ``repeat=False`` gives one pass per epoch.
+        ``x`` must hold finite numbers; a batch may take at most 1 GB (float32).
         """
         import tensorflow as tf
 
-        x = np.asarray(x)
+        x = _numeric_images("x", x)
         if x.ndim != 4 or x.shape[-1] not in (1, 3, 4) or len(x) == 0:
             raise ValueError(f"x must have shape (n, height, width, channels) with 1, 3 or 4 channels, got {x.shape}")
-        if y is not None and len(y) != len(x):
-            raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
-        batch_size = check_int("batch_size", batch_size, 1)
-        seed = check_int("seed", seed, 0, 2**31 - 1)
+        if y is not None:
+            labels_given, y = y, np.asarray(y)
+            if y.ndim == 0:
+                raise InvalidParameterError(
+                    f"y must hold one label per image of x ({len(x)}), got {short_repr(labels_given)}")
+            if len(y) != len(x):
+                raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+        self._check_crop_fits(x.shape[1], x.shape[2], "images of x")
+        images_per_batch = batch_size if repeat else min(batch_size, len(x))
+        batch_bytes = images_per_batch * int(np.prod(x.shape[1:])) * 4
+        check_memory("batch_size", batch_bytes,
+                     f"{images_per_batch:,} x {' x '.join(map(str, x.shape[1:]))} float32 values per batch")
         # batches are gathered from the whole array by index: ~25x faster than slicing it image by image
         images = tf.constant(x)
-        labels = None if y is None else tf.constant(np.asarray(y))
+        labels = None if y is None else tf.constant(y)
 
         def gather(indices):
             return tf.gather(images, indices) if labels is None else (tf.gather(images, indices),
                                                                        tf.gather(labels, indices))
 
-        return self._pipeline(tf.data.Dataset.range(len(x)), batch_size, shuffle, seed, repeat, len(x), gather)
+        return self._pipeline(tf.data.Dataset.range(len(x)), batch_size, shuffle, seed, repeat, len(x), gather,
+                              _in_flight(batch_bytes))
 
+    @validate_params(color_mode=Options("rgb", "grayscale", "rgba"), class_mode=Options(*CLASS_MODES),
+                     batch_size=Integer(1), shuffle=Boolean(),
+                     seed=Integer(0, 2**31 - 1), repeat=Boolean())
     def flow_from_directory(self, directory, target_size=(256, 256), color_mode: str = "rgb", classes=None,
                             class_mode: str | None = "categorical", batch_size: int = 32, shuffle: bool = True,
                             seed: int = 0, repeat: bool = True):
@@ -224,31 +284,38 @@ class ImageDataGenerator:
         ``class_mode=None``), with ``class_indices`` and ``samples`` attributes like the
         legacy iterator. Labels: one-hot (``categorical``), 0/1 floats (``binary``, exactly
         two classes) or integers (``sparse``).
+
+        Every image is decoded once while the folder is scanned, as ``color_mode`` asks
+        (grayscale files are converted to RGB and back where the format allows): a file that
+        cannot be read is named, with all others, in one ``ValueError`` before training starts.
+        Hidden folders and files (``.ipynb_checkpoints``, names starting with ``.``) are skipped.
+        ``classes``: a list of sub-folder names (default: all of them, sorted). One batch
+        (``batch_size x target_size x channels`` float32 values) may take at most 1 GB.
         """
         import tensorflow as tf
 
-        directory = Path(directory)
+        directory = check("directory", directory, PathLike())
         if not directory.is_dir():
-            raise ValueError(f"directory {str(directory)!r} does not exist or is not a folder")
+            raise InvalidParameterError(f"directory {str(directory)!r} does not exist or is not a folder")
         target_size = check_size_pair("target_size", target_size)
-        check_choice("color_mode", color_mode, ("rgb", "grayscale", "rgba"))
-        check_choice("class_mode", class_mode, CLASS_MODES)
-        batch_size = check_int("batch_size", batch_size, 1)
-        seed = check_int("seed", seed, 0, 2**31 - 1)
-        names = sorted(p.name for p in directory.iterdir() if p.is_dir()) if classes is None else list(classes)
-        if not names:
-            raise ValueError(f"directory {str(directory)!r} has no class sub-folders")
+        channels = {"rgb": 3, "grayscale": 1, "rgba": 4}[color_mode]
+        batch_bytes = batch_size * target_size[0] * target_size[1] * channels * 4
+        check_memory("target_size x batch_size", batch_bytes,
+                     f"{batch_size:,} x {target_size[0]:,} x {target_size[1]:,} x {channels} float32 values per batch")
+        self._check_crop_fits(*target_size, "target_size")
+        names = _class_names(directory, classes)
         files, labels = [], []
         for index, name in enumerate(names):
-            found = sorted(p for p in (directory / name).glob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+            found = sorted(p for p in (directory / name).glob("*")
+                           if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".") and p.is_file())
             files += [str(p) for p in found]
             labels += [index] * len(found)
         if not files:
             raise ValueError(f"directory {str(directory)!r} has no images ({', '.join(IMAGE_SUFFIXES)}) in its class folders")
         if class_mode == "binary" and len(names) != 2:
             raise ValueError(f"class_mode='binary' needs exactly 2 classes, found {len(names)}: {names}")
-        _check_same_channels(files)
-        channels = {"rgb": 3, "grayscale": 1, "rgba": 4}[color_mode]
+        _check_images(directory, files, channels, color_mode)
+        in_flight = _in_flight(batch_bytes)
 
         def load(path, label):
             image = tf.io.decode_image(tf.io.read_file(path), channels=channels, expand_animations=False)
@@ -263,8 +330,8 @@ class ImageDataGenerator:
         dataset = tf.data.Dataset.from_tensor_slices((files, labels))
         if shuffle:
             dataset = dataset.shuffle(len(files), seed=seed, reshuffle_each_iteration=True)
-        dataset = dataset.map(load, num_parallel_calls=tf.data.AUTOTUNE)
-        result = self._pipeline(dataset, batch_size, False, seed, repeat, len(files))
+        dataset = dataset.map(load, num_parallel_calls=tf.data.AUTOTUNE if in_flight is None else in_flight)
+        result = self._pipeline(dataset, batch_size, False, seed, repeat, len(files), in_flight=in_flight)
         result.class_indices = {name: i for i, name in enumerate(names)}
         result.samples = len(files)
         return result
@@ -275,19 +342,125 @@ class ImageDataGenerator:
 
         Active only in training (``model.fit``); at inference it passes images through.
         """
-        return _AugmentLayer(self, check_int("seed", seed, 0, 2**31 - 1))
+        return _AugmentLayer(self, check("seed", seed, Integer(0, 2**31 - 1)))
 
 
-def _check_same_channels(files) -> None:
+def _in_flight(batch_bytes: float):
+    """How many batches tf.data may prepare at once: AUTOTUNE for small batches, 1-3 for big ones."""
+    if batch_bytes <= _BIG_BATCH:
+        return None
+    return max(1, min(3, int(4 * _BIG_BATCH // batch_bytes)))
+
+
+def _numeric_images(name: str, images) -> np.ndarray:
+    """An array of finite numbers (any dtype: uint8 stays uint8), else a named error."""
+    try:
+        array = np.asarray(images) if not isinstance(images, (str, bytes)) else np.asarray([images])
+    except (ValueError, TypeError) as error:  # ragged nested lists
+        raise InvalidParameterError(f"{name} must be an array of numbers, got {short_repr(images)} ({error})") from None
+    if array.dtype.kind not in "biuf":
+        raise InvalidParameterError(f"{name} must hold numbers (pixel values), got {short_repr(images)} "
+                                    f"(dtype {array.dtype})")
+    if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+        raise InvalidParameterError(f"{name} must not contain NaN or infinity "
+                                    f"({int(np.size(array) - np.count_nonzero(np.isfinite(array)))} values are)")
+    return array
+
+
+def _as_seed(seed):
+    """A seed pair as an int64 tensor: ``(a, b)`` of integers, or an integer tensor of shape (2,)."""
+    import tensorflow as tf
+
+    if isinstance(seed, (tf.Tensor, tf.Variable)):
+        if not seed.dtype.is_integer or not seed.shape.is_compatible_with([2]):
+            raise InvalidParameterError(
+                f"seed must be a pair of integers such as tf.constant([0, 1], tf.int64), got a {seed.dtype.name} "
+                f"tensor of shape {seed.shape}")
+        return tf.cast(seed, tf.int64)
+    pair = Array(shape=(2,), integer=True, low=-(2**63), high=2**63 - 1)
+    try:
+        return tf.constant(pair.convert("seed", seed), tf.int64)
+    except InvalidParameterError:
+        raise InvalidParameterError(
+            f"seed must be a pair of integers such as (0, 1) or tf.constant([0, 1], tf.int64), got {short_repr(seed)}"
+        ) from None
+
+
+def _class_names(directory: Path, classes) -> list[str]:
+    """The class folders: all visible sub-folders (sorted), or the ``classes`` asked for, each checked."""
+    if classes is None:
+        names = sorted(p.name for p in directory.iterdir() if p.is_dir() and not p.name.startswith("."))
+        if not names:
+            raise ValueError(f"directory {str(directory)!r} has no class sub-folders")
+        return names
+    names = list(check("classes", classes, Sequence(Instance(str), min_len=1, unique=True)))
+    for name in names:
+        if not name or name in (".", "..") or "/" in name or (os.sep in name) or (os.altsep and os.altsep in name):
+            raise InvalidParameterError(f"classes must be names of sub-folders of directory, got {name!r}")
+    missing = [name for name in names if not (directory / name).is_dir()]
+    if missing:
+        present = sorted(p.name for p in directory.iterdir() if p.is_dir() and not p.name.startswith("."))
+        raise InvalidParameterError(
+            f"classes must be sub-folders of {str(directory)!r}; not found: {', '.join(map(repr, missing))} "
+            f"(found: {', '.join(map(repr, present)) or 'no sub-folders'})")
+    return names
+
+
+def _check_images(directory: Path, files: list[str], channels: int, color_mode: str) -> None:
+    """Decode every file as the pipeline will (TensorFlow, ``channels``); name every one that fails.
+
+    A header check (PIL, no decoding) first refuses images too large to decode within the memory
+    bound; then all files are decoded in parallel by tf.data, and the few that fail are decoded
+    again one by one to get TensorFlow's reason.
+    """
+    import tensorflow as tf
     from PIL import Image
 
-    bands = {}
-    for path in files:
-        with Image.open(path) as image:
-            bands.setdefault(len(image.getbands()), path)
-    if len(bands) > 1:
-        examples = ", ".join(f"{n} channels: {os.path.basename(p)}" for n, p in sorted(bands.items()))
-        raise ValueError(f"images must all have the same number of channels, found {examples}")
+    problems: dict[int, str] = {}
+    for index, path in enumerate(files):
+        try:
+            with Image.open(path) as image:
+                width, height = image.size
+        except Exception:  # noqa: BLE001 - not an image PIL knows: TensorFlow's decode below says why
+            continue
+        nbytes = width * height * max(channels, 3) * 5  # uint8 decoded + float32 while resizing
+        if nbytes > MAX_BYTES:
+            problems[index] = (f"{width:,} x {height:,} pixels would need {gigabytes(nbytes)} to decode and resize "
+                               f"(at most {gigabytes(MAX_BYTES)}); make it smaller")
+    todo = [i for i in range(len(files)) if i not in problems]
+    if todo:
+        def decode(index, path):
+            image = tf.io.decode_image(tf.io.read_file(path), channels=channels, expand_animations=False)
+            return index, tf.shape(image)
+
+        scan = tf.data.Dataset.from_tensor_slices((tf.constant(todo, tf.int64), [files[i] for i in todo]))
+        options = tf.data.Options()
+        options.deterministic = False
+        scan = scan.with_options(options).map(decode, num_parallel_calls=min(4, os.cpu_count() or 1)).ignore_errors()
+        decoded = {int(index) for index, _ in scan.as_numpy_iterator()}
+        for index in sorted(set(todo) - decoded):
+            try:
+                tf.io.decode_image(tf.io.read_file(files[index]), channels=channels, expand_animations=False)
+                problems[index] = "could not be decoded"
+            except tf.errors.OpError as error:
+                problems[index] = _tf_reason(error, channels, color_mode)
+    if problems:
+        lines = [f"{os.path.relpath(files[i], directory)}: {problems[i]}" for i in sorted(problems)]
+        shown = "; ".join(lines[:10]) + (f"; and {len(lines) - 10} more" if len(lines) > 10 else "")
+        raise ValueError(f"directory {str(directory)!r} holds {len(lines)} image file(s) that cannot be read "
+                         f"with color_mode={color_mode!r}: {shown}. Fix or remove them.")
+
+
+def _tf_reason(error, channels: int, color_mode: str) -> str:
+    """TensorFlow's message without its ``{{function_node ...}}`` prefix and ``[Op:...]`` suffix."""
+    import re
+
+    message = re.sub(r"\{\{[^}]*\}\}\s*", "", error.message or str(error))
+    message = re.sub(r"\s*\[Op:[^\]]*\](\s*name:.*)?\s*$", "", message).strip()
+    message = message.splitlines()[0] if message else "unreadable"
+    if "channels" in message.lower() or "support" in message.lower():
+        message += f" (color_mode={color_mode!r} needs {channels} channel(s); this file's format cannot give them)"
+    return message.rstrip(".")
 
 
 def _augment_layer_class():

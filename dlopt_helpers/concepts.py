@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import losses
-from ._validation import check_finite_array, check_float
+from ._validation import InvalidParameterError, Real, Sequence, check_finite_array, check_float, validate_params
 
 __all__ = [
     "softmax",
@@ -82,6 +82,7 @@ def l2_penalty(weights, strength: float) -> float:
     return float(strength * np.sum(w**2))
 
 
+@validate_params(center=Sequence(Real(), min_len=2, max_len=2))
 def rotation_matrix(degrees: float, center: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
     """3 x 3 homogeneous matrix rotating points ``(x, y)`` by ``degrees`` about ``center``.
 
@@ -89,7 +90,7 @@ def rotation_matrix(degrees: float, center: tuple[float, float] = (0.0, 0.0)) ->
     In image coordinates (y pointing down) a positive angle turns the picture clockwise.
     """
     degrees = check_float("degrees", degrees)
-    cx, cy = (check_float("center[0]", center[0]), check_float("center[1]", center[1]))
+    cx, cy = center
     theta = np.deg2rad(degrees)
     c, s = np.cos(theta), np.sin(theta)
     rotate = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
@@ -98,6 +99,7 @@ def rotation_matrix(degrees: float, center: tuple[float, float] = (0.0, 0.0)) ->
     return back @ rotate @ to_origin
 
 
+@validate_params(fill_value=Real())
 def warp_nearest(image, matrix, fill_value: float = 0.0) -> np.ndarray:
     """Apply the 3 x 3 transform ``matrix`` to ``image: (h, w) or (h, w, c)``.
 
@@ -114,7 +116,15 @@ def warp_nearest(image, matrix, fill_value: float = 0.0) -> np.ndarray:
     if matrix.shape != (3, 3):
         raise ValueError(f"matrix must have shape (3, 3), got {matrix.shape}")
     h, w = image.shape[:2]
-    inverse = np.linalg.inv(matrix)
+    try:
+        inverse = np.linalg.inv(matrix)
+    except np.linalg.LinAlgError:
+        raise InvalidParameterError(f"matrix must be invertible (each output pixel is looked up through its inverse), "
+                                    f"got a singular matrix {matrix.tolist()}") from None
+    if inverse[2, 2] == 0 or not np.all(np.isfinite(inverse)):
+        raise InvalidParameterError(
+            "matrix must map the image plane to itself: the bottom-right entry of its inverse is 0, so the output "
+            f"origin comes from a point at infinity (a degenerate projective transform), got {matrix.tolist()}")
     inverse = (inverse / inverse[2, 2]).astype(np.float32)  # TensorFlow works in float32
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     scale = inverse[2, 0] * xs + inverse[2, 1] * ys + np.float32(1)

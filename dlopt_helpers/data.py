@@ -7,8 +7,8 @@ Nothing here downloads. Introduced in ``notebooks/00_background.ipynb``
 from __future__ import annotations
 
 import json
+import math
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,10 @@ from sklearn import datasets
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from ._validation import check_choice, check_float, check_fraction_pair, check_int, check_size_pair
+from ._validation import (
+    Boolean, Integer, InvalidParameterError, Options, PathLike, Real, check_choice, check_fraction_pair, check_int,
+    check_memory, check_size_pair, validate_params,
+)
 from .env import cache_dir
 
 __all__ = [
@@ -33,6 +36,32 @@ __all__ = [
 
 TABLES = ("diabetes", "breast_cancer")
 _INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "area")
+_MANIFEST = "dlopt_manifest.json"
+
+
+def _check_split_counts(n: int, n_classes: int | None, test_size: float, val_size: float) -> None:
+    """The sample counts ``train_test_split`` will make (ceil for the held-out part), checked before it runs.
+
+    A stratified split needs at least one sample of each class in every part; any split needs one sample.
+    Without this, scikit-learn's message names its own ``test_size`` / ``train_size`` in samples.
+    """
+    need = n_classes or 1
+    why = f"one sample of each of the {n_classes} classes" if n_classes else "one sample"
+    n_test = math.ceil(test_size * n)
+    n_rest = n - n_test
+    if n_test < need:
+        raise InvalidParameterError(
+            f"test_size must give at least {need} test samples ({why}) out of {n}, got {test_size} "
+            f"({n_test} samples)")
+    n_val = 0 if val_size == 0 else math.ceil(val_size / (1 - test_size) * n_rest)
+    if val_size and n_val < need:
+        raise InvalidParameterError(
+            f"val_size must be 0 or give at least {need} validation samples ({why}) out of {n}, got {val_size} "
+            f"({n_val} samples)")
+    if n_rest - n_val < need:
+        raise InvalidParameterError(
+            f"test_size + val_size must leave at least {need} training samples ({why}) out of {n}, got "
+            f"{test_size} + {val_size} ({n_rest - n_val} samples)")
 
 
 @dataclass(frozen=True)
@@ -119,6 +148,7 @@ def load_digits_images(
     test_size, val_size = check_fraction_pair(test_size, val_size)
     seed = check_int("seed", seed, 0, 2**32 - 1)
     check_choice("interpolation", interpolation, _INTERPOLATIONS)
+    _check_split_counts(1797, 10, test_size, val_size)
 
     bunch = datasets.load_digits()
     images = (bunch.images / 16.0).astype(np.float32)[..., None]  # pixel values are 0..16
@@ -168,8 +198,8 @@ def load_table(
     check_choice("name", name, TABLES)
     test_size, val_size = check_fraction_pair(test_size, val_size)
     seed = check_int("seed", seed, 0, 2**32 - 1)
-    if not isinstance(standardize, bool):
-        raise ValueError(f"standardize must be True or False, got {standardize!r}")
+    standardize = Boolean().convert("standardize", standardize)
+    _check_split_counts(442 if name == "diabetes" else 569, None if name == "diabetes" else 2, test_size, val_size)
 
     if name == "diabetes":
         bunch = datasets.load_diabetes(scaled=False)
@@ -197,6 +227,8 @@ def load_table(
     )
 
 
+@validate_params(n_train=Integer(5, 100_000), n_val=Integer(1, 100_000), noise=Real(0, 10, closed="left"),
+                 seed=Integer(0, 2**32 - 1))
 def make_curve(n_train: int = 30, n_val: int = 200, noise: float = 0.3, seed: int = 0) -> Split:
     """A 1-D regression that a high-degree polynomial over-fits: ``y = sin(π x) + x/2 + noise``, ``x`` in [-1, 1].
 
@@ -209,11 +241,6 @@ def make_curve(n_train: int = 30, n_val: int = 200, noise: float = 0.3, seed: in
     Split
         ``x_*`` float64 ``(n, 1)``, ``y_*`` float64 ``(n,)``.
     """
-    n_train = check_int("n_train", n_train, 5, 100_000)
-    n_val = check_int("n_val", n_val, 1, 100_000)
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < 10:
-        raise ValueError(f"noise must be in [0, 10), got {noise!r}")
-    seed = check_int("seed", seed, 0, 2**32 - 1)
     rng = np.random.default_rng(seed)
 
     def sample(n):
@@ -227,6 +254,8 @@ def make_curve(n_train: int = 30, n_val: int = 200, noise: float = 0.3, seed: in
                  task="regression", description=f"curve sin(πx) + x/2, noise {noise}")
 
 
+@validate_params(n_train=Integer(10, 1_000_000), n_test=Integer(2, 1_000_000), length=Integer(2, 10_000),
+                 marker_rate=Real(0, 1), seed=Integer(0, 2**32 - 1))
 def make_last_marked(n_train: int = 3000, n_test: int = 1000, length: int = 30, marker_rate: float = 0.15,
                      seed: int = 0) -> Split:
     """A sequence task where order matters: report the digit at the **last** marked step.
@@ -242,13 +271,13 @@ def make_last_marked(n_train: int = 3000, n_test: int = 1000, length: int = 30, 
     -------
     Split
         ``x_*`` float32 ``(n, length, 11)``, ``y_*`` int64 ``(n,)``; ``x_val`` / ``y_val`` hold
-        ``n_test // 2`` further sequences.
+        ``n_test // 2`` further sequences. All of them together may take at most 1 GB
+        (``(n_train + n_test + n_test // 2) * length * 11`` float32 values); more is refused
+        with the estimate.
     """
-    n_train = check_int("n_train", n_train, 10, 1_000_000)
-    n_test = check_int("n_test", n_test, 2, 1_000_000)
-    length = check_int("length", length, 2, 10_000)
-    marker_rate = check_float("marker_rate", marker_rate, 0, 1)
-    seed = check_int("seed", seed, 0, 2**32 - 1)
+    sequences = n_train + n_test + n_test // 2
+    check_memory("n_train, n_test and length", sequences * length * 11 * 4,
+                 f"{sequences:,} sequences x {length:,} steps x 11 float32 features")
     rng = np.random.default_rng(seed)
 
     def sample(n):
@@ -274,7 +303,8 @@ def load_sample_images(size: tuple[int, int] | None = None) -> dict[str, np.ndar
     Parameters
     ----------
     size : (height, width) or None
-        Resize to this size (bilinear). ``None`` keeps 427 x 640.
+        Resize to this size (bilinear). ``None`` keeps 427 x 640. A size whose resizing would
+        need more than 1 GB (``height * width * 3`` float32 values, about 9,000 x 9,000) is refused.
 
     Returns
     -------
@@ -283,6 +313,7 @@ def load_sample_images(size: tuple[int, int] | None = None) -> dict[str, np.ndar
     """
     if size is not None:
         size = check_size_pair("size", size)
+        check_memory("size", size[0] * size[1] * 3 * 4, f"{size[0]:,} x {size[1]:,} x 3 float32 values per image")
     bunch = datasets.load_sample_images()
     names = [Path(f).stem for f in bunch.filenames]
     images = {}
@@ -296,6 +327,9 @@ def load_sample_images(size: tuple[int, int] | None = None) -> dict[str, np.ndar
     return images
 
 
+@validate_params(directory=(None, PathLike()), source=Options("digits", "sample_images"),
+                 images_per_class=Integer(1, 500), size=Integer(8, 256), seed=Integer(0, 2**32 - 1),
+                 overwrite=Boolean())
 def make_image_folder(
     directory: str | os.PathLike | None = None,
     source: str = "digits",
@@ -325,49 +359,115 @@ def make_image_folder(
         Side of the square PNGs.
     seed : int
         Which samples / crops are taken.
-    overwrite : bool
-        Rewrite an existing folder. Otherwise a folder written earlier with the
-        same settings is reused, and a folder with other content is an error.
+    overwrite : bool (True or False)
+        Replace an image folder written earlier with *other* settings. Otherwise a folder
+        written earlier with the same settings is reused, one written with other settings is
+        an error naming ``overwrite``, and a non-empty folder without ``dlopt_manifest.json``
+        is an error.
+
+    Nothing else is ever deleted: the manifest lists the files this function wrote, and only
+    those are replaced (a file you added to the folder stays; a file of yours in the way of a
+    new one is an error, not overwritten).
 
     Returns
     -------
     pathlib.Path
-        The folder.
+        The folder (absolute).
     """
-    check_choice("source", source, ("digits", "sample_images"))
-    images_per_class = check_int("images_per_class", images_per_class, 1, 500)
-    size = check_int("size", size, 8, 256)
-    seed = check_int("seed", seed, 0, 2**32 - 1)
     if source == "digits" and images_per_class > 174:
-        raise ValueError(f"images_per_class must be <= 174 for source='digits', got {images_per_class}")
+        raise InvalidParameterError(
+            f"images_per_class must be <= 174 for source='digits', got {images_per_class}")
     settings = {"source": source, "images_per_class": images_per_class, "size": size, "seed": seed}
     if directory is None:
         directory = cache_dir("image_folders") / f"{source}_{size}px_{images_per_class}x_seed{seed}"
-    directory = Path(directory)
-    manifest = directory / "dlopt_manifest.json"
-    if directory.exists() and any(directory.iterdir()):
-        if manifest.exists() and not overwrite:
-            if json.loads(manifest.read_text()) == settings:
-                return directory
-        if not manifest.exists():
-            raise ValueError(
+    if directory.exists() and not directory.is_dir():
+        raise InvalidParameterError(f"directory must be a folder, got {str(directory)!r}, which is a file")
+    new_files = _planned_files(settings)
+    old_files: list[str] = []
+    if directory.is_dir() and any(directory.iterdir()):
+        written = _read_manifest(directory)
+        if written is None:
+            raise InvalidParameterError(
                 f"directory {str(directory)!r} exists and was not written by make_image_folder; "
                 "choose an empty or new folder"
             )
-        shutil.rmtree(directory)
+        old_settings, old_files = written
+        complete = all((directory / name).is_file() for name in old_files)
+        if old_settings == settings and complete and not overwrite:
+            return directory
+        if old_settings != settings and not overwrite:
+            raise InvalidParameterError(
+                f"overwrite must be True to replace the image folder in {str(directory)!r}, written with other "
+                f"settings ({_describe(old_settings)}; asked for {_describe(settings)}); only the files it wrote "
+                "are replaced, anything else in the folder is kept"
+            )
+        mine = set(old_files)
+        in_the_way = [name for name in new_files if (directory / name).exists() and name not in mine]
+        if in_the_way:
+            shown = ", ".join(in_the_way[:5]) + (f" and {len(in_the_way) - 5} more" if len(in_the_way) > 5 else "")
+            raise InvalidParameterError(
+                f"directory {str(directory)!r} holds files that make_image_folder did not write where it would "
+                f"write new ones ({shown}); move them or choose an empty or new folder"
+            )
 
     from PIL import Image
 
     rng = np.random.default_rng(seed)
     classes = _folder_images(source, images_per_class, size, rng)
-    directory.mkdir(parents=True, exist_ok=True)
-    for class_name, images in classes.items():
-        class_dir = directory / class_name
-        class_dir.mkdir()
-        for index, image in enumerate(images):
-            Image.fromarray(image).save(class_dir / f"{index:03d}.png")
-    manifest.write_text(json.dumps(settings))
+    manifest = directory / _MANIFEST
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        keep = {*new_files, _MANIFEST}
+        for name in old_files:  # the earlier run's files that this run does not write again
+            if name not in keep:
+                (directory / name).unlink(missing_ok=True)
+        # its class folders, if nothing else is in them
+        for name in {str(Path(n).parent) for n in old_files if n != _MANIFEST}:
+            folder = directory / name
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        for class_name, images in classes.items():
+            class_dir = directory / class_name
+            class_dir.mkdir(exist_ok=True)
+            for index, image in enumerate(images):
+                Image.fromarray(image).save(class_dir / f"{index:03d}.png")
+        manifest.write_text(json.dumps({**settings, "files": new_files}))
+    except OSError as error:
+        raise InvalidParameterError(
+            f"directory {str(directory)!r} cannot be written ({error.strerror or error}): choose a folder you can "
+            "write to, or None for the course cache"
+        ) from None
     return directory
+
+
+def _describe(settings: dict) -> str:
+    return ", ".join(f"{key}={value!r}" for key, value in settings.items())
+
+
+def _planned_files(settings: dict) -> list[str]:
+    """The files ``make_image_folder`` writes for these settings, relative to the folder (manifest excluded)."""
+    names = [str(d) for d in range(10)] if settings["source"] == "digits" else ["china", "flower"]
+    return [f"{name}/{index:03d}.png" for name in names for index in range(settings["images_per_class"])]
+
+
+def _read_manifest(directory: Path) -> tuple[dict, list[str]] | None:
+    """``(settings, files written)`` from the folder's manifest, or None if it has no readable manifest.
+
+    Manifests from before the file list was recorded hold the settings only; the files are the
+    ones those settings write (the file names follow from them).
+    """
+    try:
+        content = json.loads((directory / _MANIFEST).read_text())
+        settings = {key: content[key] for key in ("source", "images_per_class", "size", "seed")}
+        if settings["source"] not in ("digits", "sample_images") or not isinstance(settings["images_per_class"], int):
+            return None
+        files = content.get("files", _planned_files(settings))
+        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    safe = [f for f in files if ".." not in Path(f).parts and not Path(f).is_absolute()]
+    return settings, safe + [_MANIFEST]
 
 
 def _folder_images(source, per_class, size, rng) -> dict[str, list[np.ndarray]]:

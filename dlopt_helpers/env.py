@@ -15,11 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import check_int
+from ._validation import Boolean, Instance, Integer, InvalidParameterError, validate_params
 
 __all__ = ["set_seed", "environment_report", "EnvironmentReport", "cache_dir", "Stopwatch"]
 
 
+@validate_params(seed=Integer(0, 2**32 - 1), deterministic=Boolean())
 def set_seed(seed: int = 0, deterministic: bool = True) -> int:
     """Seed Python, NumPy and TensorFlow / Keras in one call.
 
@@ -43,9 +44,6 @@ def set_seed(seed: int = 0, deterministic: bool = True) -> int:
     >>> dh.set_seed(42)
     42
     """
-    seed = check_int("seed", seed, 0, 2**32 - 1)
-    if not isinstance(deterministic, bool):
-        raise ValueError(f"deterministic must be True or False, got {deterministic!r}")
     import keras
     import tensorflow as tf
 
@@ -137,24 +135,49 @@ def environment_report() -> EnvironmentReport:
     )
 
 
+@validate_params(create=Boolean())
 def cache_dir(*parts: str, create: bool = True) -> Path:
-    """Directory for files the course generates (image folders, downloads never).
+    """Directory for files the course generates (image folders, downloads never): an absolute, resolved path.
 
     ``$DLOPT_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/dlopt``, else ``~/.cache/dlopt``.
     Never inside the repository, so running the course leaves ``git status`` clean.
+    ``$DLOPT_CACHE_DIR`` must be an absolute path (``~`` is expanded): a relative one would
+    land wherever the kernel runs (``notebooks/`` inside the repository), so it is refused.
+    A relative ``$XDG_CACHE_HOME`` is ignored, as the XDG specification asks.
+    ``create`` (True or False) makes the folders if they are missing.
     """
     for part in parts:
-        if not isinstance(part, str) or not part or os.sep in part or part in (".", ".."):
-            raise ValueError(f"parts must be plain folder names, got {part!r}")
+        if not isinstance(part, str) or not part or os.sep in part or part in (".", "..") or \
+                (os.altsep and os.altsep in part):
+            raise InvalidParameterError(f"parts must be plain folder names, got {part!r}")
     root = os.environ.get("DLOPT_CACHE_DIR")
     if root:
-        base = Path(root)
+        base = Path(root).expanduser()
+        if not base.is_absolute():
+            raise InvalidParameterError(
+                f"DLOPT_CACHE_DIR must be an absolute path, got {root!r}: a relative path would be written "
+                f"relative to the current folder ({os.getcwd()}); set it to e.g. "
+                f"{str(Path.home() / '.cache' / 'dlopt')!r}"
+            )
     else:
         xdg = os.environ.get("XDG_CACHE_HOME")
-        base = (Path(xdg) if xdg else Path.home() / ".cache") / "dlopt"
+        xdg_base = Path(xdg).expanduser() if xdg else None
+        base = (xdg_base if xdg_base is not None and xdg_base.is_absolute() else Path.home() / ".cache") / "dlopt"
+    base = base.resolve()
+    if base.exists() and not base.is_dir():
+        variable = "DLOPT_CACHE_DIR" if root else "the course cache"
+        raise InvalidParameterError(f"{variable} must name a folder, got {str(base)!r}, which is a file")
     path = base.joinpath(*parts)
+    if path.exists() and not path.is_dir():
+        raise InvalidParameterError(f"cache_dir{parts!r} must be a folder, got {str(path)!r}, which is a file")
     if create:
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InvalidParameterError(
+                f"the course cache {str(path)!r} cannot be created ({error.strerror or error}): "
+                "set DLOPT_CACHE_DIR to a writable folder"
+            ) from None
     return path
 
 
@@ -171,22 +194,28 @@ class Stopwatch:
     ⏱ training: 1.23 s
     """
 
+    @validate_params(label=Instance(str), verbose=Boolean())
     def __init__(self, label: str = "", verbose: bool = True):
         self.label = label
         self.verbose = verbose
-        self.seconds = float("nan")
+        self.seconds = float("nan")  # until the block has run
 
     def __enter__(self) -> "Stopwatch":
         self._start = time.perf_counter()
         return self
 
     def __exit__(self, *exc) -> None:
-        self.seconds = time.perf_counter() - self._start
-        if self.verbose and exc[0] is None:
+        start = getattr(self, "_start", None)
+        if start is None:
+            raise RuntimeError("Stopwatch.__exit__ was called before __enter__: use it as `with Stopwatch(...):`")
+        self.seconds = time.perf_counter() - start
+        if self.verbose and exc and exc[0] is None:
             print(self)
 
     def __str__(self) -> str:
         label = f"{self.label}: " if self.label else ""
+        if self.seconds != self.seconds:  # NaN: the block has not run (or not finished) yet
+            return f"⏱ {label}not run yet"
         return f"⏱ {label}{format_seconds(self.seconds)}"
 
 

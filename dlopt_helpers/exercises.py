@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._validation import InvalidParameterError, short_repr
+
 __all__ = ["check", "Exercise", "CheckResult", "EXERCISES", "exercises_for", "register"]
 
 
@@ -63,9 +65,23 @@ EXERCISES: dict[str, Exercise] = {}
 
 
 def register(exercise_id: str, notebook: str, question: str, hint: str, compare=None):
-    """Decorator: register a function that returns the expected answer."""
+    """Decorator: register a function that returns the expected answer.
+
+    ``exercise_id``, ``notebook``, ``question`` and ``hint`` are non-empty strings; ``compare(answer, expected)``
+    (default: numbers equal within a tolerance) and the decorated function must be callable.
+    """
+    for name, value in (("exercise_id", exercise_id), ("notebook", notebook), ("question", question),
+                        ("hint", hint)):
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidParameterError(f"{name} must be a non-empty string, got {short_repr(value)}")
+    if compare is not None and not callable(compare):
+        raise InvalidParameterError(f"compare must be callable (answer, expected) -> bool or None, got "
+                                    f"{short_repr(compare)}")
 
     def decorate(expected: Callable[[], object]) -> Callable[[], object]:
+        if not callable(expected):
+            raise InvalidParameterError(f"register(...) must decorate a function returning the expected answer, got "
+                                        f"{short_repr(expected)}")
         if exercise_id in EXERCISES:
             raise ValueError(f"exercise_id {exercise_id!r} is registered twice")
         EXERCISES[exercise_id] = Exercise(
@@ -118,14 +134,29 @@ def check(exercise_id: str, answer) -> CheckResult:
     CheckResult
         Shown as ✅ correct, ❌ with a hint, or ⏳ with a hint.
     """
-    if exercise_id not in EXERCISES:
-        raise ValueError(f"exercise_id must be one of {sorted(EXERCISES)}, got {exercise_id!r}")
+    if not isinstance(exercise_id, str) or exercise_id not in EXERCISES:
+        raise InvalidParameterError(f"exercise_id must be one of {sorted(EXERCISES, key=str)}, got "
+                                    f"{short_repr(exercise_id)}")
     exercise = EXERCISES[exercise_id]
     if answer is None or answer is Ellipsis:
         return CheckResult(exercise_id, None, f"⏳ {exercise_id}: no answer yet. Hint: {exercise.hint}")
-    if exercise.compare(answer, exercise.expected()):
+    expected = exercise.expected()
+    try:
+        correct = bool(exercise.compare(answer, expected))
+    except Exception:  # noqa: BLE001 - an answer of an odd type (a broken __eq__, __array__, ...) is not correct
+        correct = False
+    if correct:
         return CheckResult(exercise_id, True, f"✅ {exercise_id}: correct.")
-    return CheckResult(exercise_id, False, f"❌ {exercise_id}: not yet ({answer!r}). Hint: {exercise.hint}")
+    return CheckResult(exercise_id, False, f"❌ {exercise_id}: not yet ({_echo(answer)}). Hint: {exercise.hint}")
+
+
+def _echo(answer, limit: int = 120) -> str:
+    """The answer as ``check`` repeats it: its ``repr``, cut to ``limit`` characters; a failing ``repr`` is named."""
+    try:
+        text = repr(answer)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the hint
+        return f"<{type(answer).__name__} object>"
+    return text if len(text) <= limit else f"{text[:limit - 20]}… ({len(text):,} characters)"
 
 
 # --------------------------------------------------------------------------- 00_background

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_finite_array
+from ._validation import Boolean, Integer, InvalidParameterError, check, check_finite_array, check_labels, validate_params
 
 __all__ = [
     "EPSILON",
@@ -33,9 +33,20 @@ __all__ = [
 EPSILON = 1e-7
 
 
+def _check_axis(axis, ndim: int) -> int:
+    """``axis`` an integer in ``[-ndim, ndim)`` (a named error instead of NumPy's AxisError)."""
+    axis = check("axis", axis, Integer())
+    if not -max(ndim, 1) <= axis < max(ndim, 1):
+        raise InvalidParameterError(f"axis must be in [{-max(ndim, 1)}, {max(ndim, 1) - 1}] for an array of "
+                                    f"{ndim} dimension{'s' if ndim != 1 else ''}, got {axis}")
+    return axis
+
+
 def log_sum_exp(z, axis: int = -1) -> np.ndarray:
     """``log(sum(exp(z)))`` along ``axis`` without overflow: ``m + log(sum(exp(z - m)))``, ``m = max(z)``."""
     z = check_finite_array("z", z)
+    if axis is not None:
+        axis = _check_axis(axis, z.ndim)
     m = z.max(axis=axis, keepdims=True)
     return np.squeeze(m, axis=axis) + np.log(np.exp(z - m).sum(axis=axis))
 
@@ -43,6 +54,7 @@ def log_sum_exp(z, axis: int = -1) -> np.ndarray:
 def log_softmax(logits, axis: int = -1) -> np.ndarray:
     """``z - log_sum_exp(z)``: log-probabilities, finite even for logits like 1000."""
     z = check_finite_array("logits", logits)
+    axis = _check_axis(axis, z.ndim)
     return z - np.expand_dims(log_sum_exp(z, axis=axis), axis)
 
 
@@ -88,6 +100,7 @@ def mean_squared_error(y_true, y_pred) -> float:
     return float(np.mean((y_true - y_pred) ** 2))
 
 
+@validate_params(from_logits=Boolean())
 def binary_cross_entropy(y_true, y_pred, from_logits: bool = False) -> float:
     """``-(1/n) sum [y log p + (1 - y) log(1 - p)]`` for targets ``y`` in [0, 1].
 
@@ -106,6 +119,7 @@ def binary_cross_entropy(y_true, y_pred, from_logits: bool = False) -> float:
     return float(np.mean(per_element))
 
 
+@validate_params(from_logits=Boolean())
 def categorical_cross_entropy(y_true, y_pred, from_logits: bool = False) -> float:
     """``-(1/n) sum_i sum_k y_ik log p_ik`` for one-hot (or soft) targets ``y_true: (n, K)``.
 
@@ -120,11 +134,17 @@ def categorical_cross_entropy(y_true, y_pred, from_logits: bool = False) -> floa
         log_p = log_softmax(y_pred)
     else:
         _non_negative("y_pred", y_pred)
-        p = y_pred / y_pred.sum(axis=-1, keepdims=True)
+        sums = y_pred.sum(axis=-1, keepdims=True)
+        if np.any(sums <= 0):
+            row = int(np.flatnonzero(sums.ravel() <= 0)[0])
+            raise InvalidParameterError(f"y_pred must have a positive sum in every row to be renormalized to "
+                                        f"probabilities, got an all-zero row {row} (or pass from_logits=True)")
+        p = y_pred / sums
         log_p = np.log(np.clip(p, EPSILON, 1 - EPSILON))
     return float(np.mean(-(y_true * log_p).sum(axis=-1)))
 
 
+@validate_params(from_logits=Boolean())
 def sparse_categorical_cross_entropy(y_true, y_pred, from_logits: bool = False) -> float:
     """Categorical cross-entropy with integer labels ``y_true: (n,)`` in ``[0, K)``: ``-(1/n) sum_i log p_{i, y_i}``.
 
@@ -152,8 +172,8 @@ def naive_softmax_cross_entropy(logits, labels) -> np.ndarray:
     Per-example losses. For logits around 1000, ``exp`` overflows to ``inf`` and the
     result is ``nan``: the reason to pass logits to the loss (``from_logits=True``).
     """
-    z = np.asarray(logits, dtype=np.float64)
-    labels = np.asarray(labels)
+    z = check_finite_array("logits", logits, ndim=2)
+    labels = check_labels("labels", labels, num_classes=z.shape[1], n_samples=z.shape[0])
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         e = np.exp(z)
         p = e[np.arange(len(z)), labels] / e.sum(axis=1)
@@ -168,6 +188,9 @@ def logit_gradients(z, y) -> dict[str, np.ndarray]:
     """
     z = check_finite_array("z", z)
     y = check_finite_array("y", y)
+    if z.shape != y.shape:
+        raise InvalidParameterError(f"z and y must have the same shape (one target per logit), got {z.shape} and "
+                                    f"{y.shape}")
     _probabilities("y", y)
     p = sigmoid(z)
     return {"mse": 2 * (p - y) * p * (1 - p), "cross_entropy": p - y}

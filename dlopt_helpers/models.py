@@ -7,11 +7,14 @@ regularization, augmentation, devices) and compare with this baseline.
 
 from __future__ import annotations
 
-from ._validation import check_float, check_int
+from ._validation import InvalidParameterError, check_float, check_int
 
 __all__ = ["build_running_example", "build_cnn", "build_rnn", "RNN_CELLS"]
 
 RNN_CELLS = ("simple", "gru", "lstm")
+
+#: at most this many weights in the running example (400 MB in float32, before an optimizer's slots)
+MAX_WEIGHTS = 100_000_000
 
 
 def build_running_example(
@@ -35,6 +38,7 @@ def build_running_example(
         Shape of one input, ``(8, 8, 1)`` for the digits.
     num_classes : int in [2, 1000]
     hidden_units : int in [1, 4096]
+        The model may hold at most 100 million weights (``input size x hidden_units`` dominates).
     l2 : float >= 0
         Strength of the L2 penalty ``l2 * sum(w**2)`` on both kernels (chapter 04).
     l1 : float >= 0
@@ -64,6 +68,15 @@ def build_running_example(
     l1 = check_float("l1", l1, 0)
     dropout = check_float("dropout", dropout, 0, 1, high_inclusive=False)
     seed = check_int("seed", seed, 0, 2**31 - 1)
+    inputs = 1
+    for d in input_shape:
+        inputs *= d
+    weights = (inputs + 1) * hidden_units + (hidden_units + 1) * num_classes
+    if weights > MAX_WEIGHTS:
+        raise InvalidParameterError(
+            f"input_shape x hidden_units gives {inputs:,} x {hidden_units:,} = {weights:,} weights, "
+            f"{weights * 4 / 1e9:,.1f} GB in float32 (before the optimizer's copies); at most {MAX_WEIGHTS:,}: "
+            "use smaller inputs (downscale the images) or fewer hidden_units")
 
     import keras
 

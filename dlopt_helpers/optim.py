@@ -9,12 +9,15 @@ placement), so a trajectory computed here equals Keras' to float precision;
 from __future__ import annotations
 
 import functools
+import math
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_choice, check_finite_array, check_float, check_int
+from ._validation import InvalidParameterError, check_choice, check_finite_array, check_float, check_int, short_repr
+from .divergence import EXPLOSION_FACTOR, Divergence, surface_divergence
 
 __all__ = [
     "OPTIMIZERS",
@@ -34,8 +37,11 @@ __all__ = [
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
 
-#: A loss this many times its starting value (or non-finite) counts as diverged.
-EXPLOSION_FACTOR = 1e6
+#: A loss this many times its starting value (or non-finite) counts as diverged (``divergence.EXPLOSION_FACTOR``).
+#: The whole rule (and the cause it names) lives in ``dlopt_helpers.divergence``.
+
+#: The largest ``n`` of ``Surface.grid`` (an ``n x n`` grid; 2,000² float64 values are 32 MB per array).
+MAX_GRID = 2000
 
 
 class Optimizer:
@@ -58,6 +64,7 @@ class Optimizer:
         self.name = check_choice("name", name, OPTIMIZERS)
         if callable(learning_rate):
             self.learning_rate = learning_rate
+            _scheduled_rate(learning_rate, 0)  # a broken schedule is named now, not deep inside a run
         else:
             self.learning_rate = check_float("learning_rate", learning_rate, 0, low_inclusive=False)
         self.momentum = check_float("momentum", momentum, 0, 1, high_inclusive=False)
@@ -74,7 +81,7 @@ class Optimizer:
 
     def current_learning_rate(self) -> float:
         if callable(self.learning_rate):
-            return float(self.learning_rate(self.iterations))
+            return _scheduled_rate(self.learning_rate, self.iterations)
         return self.learning_rate
 
     def _slot(self, name, like):
@@ -83,11 +90,19 @@ class Optimizer:
         return self._slots[name]
 
     def step(self, params, grads) -> np.ndarray:
-        """Return the parameters after one update (the optimizer keeps its state)."""
-        params = np.asarray(params, dtype=np.float64)
-        g = np.asarray(grads, dtype=np.float64)
+        """Return the parameters after one update (the optimizer keeps its state).
+
+        ``params`` and ``grads``: finite numbers of the same shape (a NaN gradient is refused, not
+        turned silently into NaN parameters).
+        """
+        params = _finite_numbers("params", params)
+        g = _finite_numbers("grads", grads)
         if g.shape != params.shape:
             raise ValueError(f"grads must have the shape of params {params.shape}, got {g.shape}")
+        return self._step(params, g)
+
+    def _step(self, params: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """``step`` on arrays already checked (float64, finite, same shape): ``run_optimizer``'s inner loop."""
         lr = self.current_learning_rate()
         self.iterations += 1
         if self.name == "sgd":
@@ -119,6 +134,39 @@ class Optimizer:
 
     def __repr__(self) -> str:
         return f"Optimizer({self.name!r}, learning_rate={self.learning_rate!r})"
+
+
+def _scheduled_rate(schedule, step: int) -> float:
+    """The rate a schedule gives at ``step``, checked: a finite real number >= 0.
+
+    0 is allowed (a warm-up starts from it: no step is taken); a negative rate would climb the loss.
+    """
+    try:
+        rate = schedule(step)
+    except TypeError as error:
+        raise InvalidParameterError(
+            f"learning_rate must be a number > 0 or a schedule step -> rate (one argument, the step); "
+            f"calling it with step {step} failed: {error}") from None
+    try:
+        value = float(rate)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"learning_rate schedule must return a real number >= 0, "
+                                    f"got {short_repr(rate)} at step {step}") from None
+    if not (np.isfinite(value) and value >= 0):
+        raise InvalidParameterError(f"learning_rate schedule must return a finite real number >= 0, "
+                                    f"got {value!r} at step {step}")
+    return value
+
+
+def _finite_numbers(name: str, value) -> np.ndarray:
+    """``value`` as a float64 array, refusing text, None and NaN / infinity with the parameter named (fast path)."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"{name} must be an array of numbers, got {short_repr(value)}") from None
+    if not np.all(np.isfinite(array)):
+        raise InvalidParameterError(f"{name} must not contain NaN or infinity, got {short_repr(value)}")
+    return array
 
 
 def make_optimizer(name: str, learning_rate=0.01, momentum: float = 0.9) -> Optimizer:
@@ -168,6 +216,9 @@ def cosine_decay(step: int, initial: float, decay_steps: int, alpha: float = 0.0
         return initial * ((1 - alpha) * 0.5 * (1 + np.cos(np.pi * progress)) + alpha)
     initial = check_float("initial", initial, 0)  # a warm-up may start from 0
     warmup_target = check_float("warmup_target", warmup_target, 0, low_inclusive=False)
+    if isinstance(warmup_steps, numbers.Integral) and not isinstance(warmup_steps, bool) and warmup_steps < 1:
+        raise InvalidParameterError(f"warmup_target={warmup_target:g} needs warmup_steps >= 1 (the steps of the "
+                                    f"warm-up), got warmup_steps={warmup_steps}")
     warmup_steps = check_int("warmup_steps", warmup_steps, 1)
     step = min(step, warmup_steps + decay_steps)
     if step < warmup_steps:
@@ -190,9 +241,15 @@ class Surface:
     start: tuple[float, float]
     minimum: tuple[float, float]
     stable_learning_rate: float | None = None  # 2 / λ_max where the Hessian is constant
+    #: where the loss is known, ``(xlim, ylim)``: leaving it is divergence; ``None``: a formula, known everywhere
+    domain: tuple | None = None
 
     def grid(self, n: int = 120):
-        """``(X, Y, Z)`` on an ``n x n`` grid over the box, for contour plots."""
+        """``(X, Y, Z)`` on an ``n x n`` grid over the box, for contour plots (``n`` in [2, MAX_GRID])."""
+        if isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n > MAX_GRID:
+            raise InvalidParameterError(f"n must be in [2, {MAX_GRID}], got {n} (an {n} x {n} grid would need "
+                                        f"{3 * 8 * float(n) ** 2 / 2**30:.3g} GiB)")
+        n = check_int("n", n, 2, MAX_GRID)
         xs = np.linspace(*self.xlim, n)
         ys = np.linspace(*self.ylim, n)
         X, Y = np.meshgrid(xs, ys)
@@ -295,6 +352,7 @@ def _digits_surface(grid_points: int = 41, samples: int = 512) -> Surface:
         name="digits",
         description="digits: a random 2-D slice of the trained network's loss (not training)",
         loss=loss, gradient=gradient, xlim=(-1.0, 1.0), ylim=(-1.0, 1.0), start=(-0.85, 0.8), minimum=(0.0, 0.0),
+        domain=((-1.0, 1.0), (-1.0, 1.0)),  # the slice was sampled here only: outside, the spline is clamped
     )
     object.__setattr__(surface, "_parts", (weights, directions, x, labels))
     return surface
@@ -312,7 +370,9 @@ def get_surface(name: str) -> Surface:
 class RunReport:
     """What every optimization run reports: whether and where it diverged, as one readable sentence.
 
-    Subclasses (dataclasses) have ``losses``, ``learning_rate`` and ``diverged_at`` fields.
+    Subclasses (dataclasses) have ``losses``, ``learning_rate`` and ``diverged_at`` fields, and a
+    ``divergence`` (``divergence.Divergence``: kind and cause) where it diverged. The rule and its
+    causes (learning rate, a far-away start, leaving the surface) are ``dlopt_helpers.divergence``'s.
     """
 
     diverged_at: int | None
@@ -323,9 +383,17 @@ class RunReport:
     def diverged(self) -> bool:
         return self.diverged_at is not None
 
+    @property
+    def cause(self) -> str | None:
+        """``'learning_rate'``, ``'start'`` or ``'left_surface'`` after a divergence, else ``None``."""
+        if not self.diverged:
+            return None
+        found = getattr(self, "divergence", None)
+        return "learning_rate" if found is None else found.cause
+
     def divergence_message(self, detail: str = "") -> str:
-        return (f"diverged at step {self.diverged_at}: learning rate {self.learning_rate:.3g} is too large "
-                f"for this surface{detail}")
+        found = getattr(self, "divergence", None) or Divergence(self.diverged_at, "exploding", "learning_rate")
+        return found.sentence(self.diverged_at, self.learning_rate, detail)
 
 
 @dataclass(frozen=True)
@@ -337,6 +405,7 @@ class Trajectory(RunReport):
     diverged_at: int | None
     optimizer: str
     learning_rate: float
+    divergence: Divergence | None = None
 
     @property
     def message(self) -> str:
@@ -348,8 +417,10 @@ class Trajectory(RunReport):
 def run_optimizer(surface: Surface, optimizer: Optimizer, steps: int = 100, start=None) -> Trajectory:
     """Run ``optimizer`` on ``surface`` from ``start`` (default: the surface's start) for ``steps`` steps.
 
-    Stops at the first non-finite or exploding loss (``> EXPLOSION_FACTOR`` times the
-    start) and reports it in ``Trajectory.message``; never raises for divergence.
+    Stops at the first divergence by ``divergence.surface_divergence`` (a non-finite or exploding loss,
+    ``> EXPLOSION_FACTOR`` times the start; a point that runs away; a point that leaves the surface's
+    ``domain``) and reports it, with its cause, in ``Trajectory.message``; never raises for divergence.
+    A start that is already out of bounds is reported at step 0 as the start's fault.
     """
     if not isinstance(surface, Surface):
         raise ValueError(f"surface must be a Surface (see get_surface), got {type(surface).__name__}")
@@ -362,20 +433,24 @@ def run_optimizer(surface: Surface, optimizer: Optimizer, steps: int = 100, star
     optimizer.reset()
     points = np.full((steps + 1, 2), np.nan)
     losses = np.full(steps + 1, np.nan)
-    diverged_at = None
-    span = max(np.ptp(surface.xlim), np.ptp(surface.ylim))
+    diverged_at = found = None
     with np.errstate(all="ignore"):
         for step in range(steps + 1):
             loss = float(surface.loss(point[0], point[1]))
-            far = np.abs(point).max() > 1e3 * span
-            if not np.isfinite(loss) or far or (step > 0 and loss > EXPLOSION_FACTOR * max(losses[0], 1e-12)):
+            found = surface_divergence(step, point, loss, losses[0] if step else None, surface.xlim, surface.ylim,
+                                       surface.domain)
+            if found is not None:
                 diverged_at = step
                 break
             points[step], losses[step] = point, loss
             if step < steps:
-                point = optimizer.step(point, surface.gradient(point[0], point[1]))
-    lr = optimizer.learning_rate if not callable(optimizer.learning_rate) else optimizer.learning_rate(0)
-    return Trajectory(points, losses, diverged_at, optimizer.name, float(lr))
+                gradient = np.asarray(surface.gradient(point[0], point[1]), dtype=np.float64)
+                if not (math.isfinite(gradient[0]) and math.isfinite(gradient[1])):  # overflowed: the next
+                    diverged_at, found = step + 1, Divergence(step + 1, "non_finite", "learning_rate")  # point is NaN
+                    break
+                point = optimizer._step(point, gradient)
+    lr = optimizer.learning_rate if not callable(optimizer.learning_rate) else _scheduled_rate(optimizer.learning_rate, 0)
+    return Trajectory(points, losses, diverged_at, optimizer.name, float(lr), found)
 
 
 # ----------------------------------------------------------------------------- TensorFlow version
@@ -408,12 +483,30 @@ class ScratchAdam:
     def apply_gradients(self, grads, variables) -> None:
         import tensorflow as tf
 
+        grads, variables = list(grads), list(variables)
         if len(self._m) != len(variables):
             raise ValueError(f"call build() with the {len(variables)} variables first")
+        if len(grads) != len(variables):
+            raise InvalidParameterError(f"grads must hold one gradient per variable ({len(variables)}), "
+                                        f"got {len(grads)}")
+        for i, (g, var) in enumerate(zip(grads, variables)):
+            if g is None:
+                raise InvalidParameterError(f"grads[{i}] is None: variable {var.name!r} does not affect the loss "
+                                            "(leave it out of the variables, or connect it)")
+            if not tf.TensorShape(g.shape).is_compatible_with(var.shape):
+                raise InvalidParameterError(f"grads[{i}] must have the shape of variable {var.name!r} "
+                                            f"{tuple(var.shape)}, got {tuple(g.shape)}")
         self.iterations.assign_add(1)
         t = tf.cast(self.iterations, tf.float32)
         alpha = self.learning_rate * tf.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
         for g, var, m, v in zip(grads, variables, self._m, self._v):
+            if var.dtype != tf.float32:  # float64 (or float16) variables: the step in their own precision
+                alpha_var = tf.cast(alpha, var.dtype)
+                g = tf.cast(g, var.dtype)
+                m.assign_add((g - m) * (1 - self.beta_1))
+                v.assign_add((tf.square(g) - v) * (1 - self.beta_2))
+                var.assign_sub(alpha_var * m / (tf.sqrt(v) + tf.cast(self.epsilon, var.dtype)))
+                continue
             m.assign_add((g - m) * (1 - self.beta_1))
             v.assign_add((tf.square(g) - v) * (1 - self.beta_2))
             var.assign_sub(alpha * m / (tf.sqrt(v) + self.epsilon))

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import check_choice, check_float, check_int
+from ._validation import (Boolean, Real, Instance, Integer, InvalidParameterError, Options, Sequence as Items, check,
+                          check_choice, check_float, check_int, short_repr, validate_params)
 
 __all__ = [
     "DeviceReport",
@@ -163,6 +164,7 @@ def use_logical_cpus(n: int = 2) -> list[str]:
     return [d.name for d in tf.config.list_logical_devices("CPU")]
 
 
+@validate_params(cpu_replicas=Boolean(), verbose=Boolean())
 def strategy(cpu_replicas: bool = False, verbose: bool = True):
     """A ``tf.distribute`` strategy for this machine, saying which it picked and why.
 
@@ -171,8 +173,6 @@ def strategy(cpu_replicas: bool = False, verbose: bool = True):
       ``MirroredStrategy`` over the logical CPUs (for learning the mechanics).
     - otherwise the default strategy: one replica, no distribution, no overhead.
     """
-    if not isinstance(cpu_replicas, bool):
-        raise ValueError(f"cpu_replicas must be True or False, got {cpu_replicas!r}")
     import tensorflow as tf
 
     gpus = tf.config.list_logical_devices("GPU")
@@ -202,6 +202,11 @@ class Throughput:
     items: int
     seconds: tuple[float, ...]
     unit: str = "items"
+
+    def __post_init__(self):
+        check("items", self.items, Integer(1))
+        seconds = check("seconds", self.seconds, Items(Real(0, None, closed="neither"), min_len=1))
+        object.__setattr__(self, "seconds", seconds)
 
     @property
     def rate(self) -> float:
@@ -250,10 +255,16 @@ def measure_throughput(
     return Throughput(str(label), items, tuple(seconds), str(unit))
 
 
+def _check_results(results) -> tuple:
+    if isinstance(results, (list, tuple)) and not results:
+        raise InvalidParameterError("results must contain at least one Throughput")
+    return check("results", results, Items(Instance(Throughput, what="a Throughput (from measure_throughput)"),
+                                           min_len=1))
+
+
 def report(results: Sequence[Throughput], baseline: int = 0) -> None:
     """Print each throughput with its speed-up over ``results[baseline]``: ``⏱ label: 1,234 images/s (×1.85)``."""
-    if not results:
-        raise ValueError("results must contain at least one Throughput")
+    results = _check_results(results)
     baseline = check_int("baseline", baseline, 0, len(results) - 1)
     for result in results:
         print(f"{result} (×{result.speedup_over(results[baseline]):.2f})")
@@ -300,6 +311,10 @@ def encoded_photos(n: int = 256, size: int = 320, seed: int = 0) -> list[bytes]:
     return files
 
 
+#: the first bytes of the image formats ``tf.io.decode_jpeg`` (``decode_image``) reads
+_IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM", b"RIFF")
+
+
 def photo_pipeline(files: Sequence[bytes], mode: str = "parallel + prefetch", batch_size: int = 32,
                    output_size: int = 64):
     """A ``tf.data`` input pipeline: decode JPEG -> float -> resize -> batch, run as ``mode`` says.
@@ -320,8 +335,14 @@ def photo_pipeline(files: Sequence[bytes], mode: str = "parallel + prefetch", ba
     check_choice("mode", mode, PIPELINE_MODES)
     batch_size = check_int("batch_size", batch_size, 1, 4096)
     output_size = check_int("output_size", output_size, 1, 1024)
-    if isinstance(files, (str, bytes)) or len(files) == 0:
-        raise ValueError("files must be a non-empty sequence of encoded images (bytes)")
+    if isinstance(files, (str, bytes)) or not isinstance(files, (list, tuple)) or len(files) == 0:
+        raise InvalidParameterError(f"files must be a non-empty sequence of encoded images (bytes), got "
+                                    f"{short_repr(files)}")
+    for i, data in enumerate(files):
+        if not isinstance(data, (bytes, bytearray)) or not data.startswith(_IMAGE_SIGNATURES):
+            raise InvalidParameterError(
+                f"files[{i}] must be the bytes of an encoded image (JPEG, PNG, GIF, BMP or WebP), got "
+                f"{short_repr(data) if not isinstance(data, (bytes, bytearray)) else repr(bytes(data[:12])) + '...'}")
     import tensorflow as tf
 
     def load(data):
@@ -352,8 +373,9 @@ def _consume(dataset) -> int:
 def compare_pipelines(files: Sequence[bytes], modes: Sequence[str] = PIPELINE_MODES, repeats: int = 5,
                       batch_size: int = 32) -> list[Throughput]:
     """Images per second of ``photo_pipeline`` in each mode, measured in the same run."""
-    if not modes:
+    if isinstance(modes, (list, tuple)) and not modes:
         raise ValueError("modes must name at least one of " + ", ".join(PIPELINE_MODES))
+    modes = check("modes", modes, Items(Options(*PIPELINE_MODES), min_len=1))
     results = []
     for mode in modes:
         dataset = photo_pipeline(files, mode, batch_size=batch_size)
@@ -376,11 +398,9 @@ def thread_scaling(threads: Sequence[int | None] = (1, None), size: int = 1024, 
     ``TF_ENABLE_ONEDNN_OPTS`` for them (TensorFlow's own default on x86 is on) and says so in the
     label, so the price of reproducibility can be measured.
     """
-    if not threads:
+    if isinstance(threads, (list, tuple)) and not threads:
         raise ValueError("threads must name at least one setting")
-    for value in threads:
-        if value is not None:
-            check_int("threads", value, 1, 1024)
+    threads = check("threads", threads, Items((None, Integer(1, 1024)), min_len=1))
     size = check_int("size", size, 16, 8192)
     repeats = check_int("repeats", repeats, 1, 1000)
     timeout = check_float("timeout", timeout, 1)
@@ -393,8 +413,13 @@ def thread_scaling(threads: Sequence[int | None] = (1, None), size: int = 1024, 
     results = []
     for value in threads:
         args = ["matmul", "--threads", str(value or 0), "--size", str(size), "--repeats", str(repeats)]
-        done = subprocess.run(_worker_command(args), capture_output=True, text=True, timeout=timeout,
-                              env=env, check=False)
+        try:
+            done = subprocess.run(_worker_command(args), capture_output=True, text=True, timeout=timeout,
+                                  env=env, check=False)
+        except subprocess.TimeoutExpired:  # subprocess.run has killed the process
+            raise RuntimeError(f"the thread-scaling process ({value or 'automatic'} threads, size {size}, {repeats} "
+                               f"repeats) did not finish within timeout={timeout:g} s: raise timeout, or lower size "
+                               "or repeats") from None
         if done.returncode != 0:
             raise RuntimeError(f"the thread-scaling process failed:\n{_tail(done.stderr)}")
         measured = json.loads(done.stdout.strip().splitlines()[-1])
@@ -412,8 +437,7 @@ def thread_scaling(threads: Sequence[int | None] = (1, None), size: int = 1024, 
 
 def plot_throughputs(results: Sequence[Throughput], title: str = "", baseline: int = 0):
     """Bar chart of throughputs with the speed-up over ``results[baseline]`` written on each bar."""
-    if not results:
-        raise ValueError("results must contain at least one Throughput")
+    results = _check_results(results)
     baseline = check_int("baseline", baseline, 0, len(results) - 1)
     from .plotting import new_figure
 
@@ -484,6 +508,9 @@ def train_replicated(distribution=None, steps: int = 30, global_batch_size: int 
 
     from .models import build_running_example
 
+    if distribution is not None and not hasattr(distribution, "num_replicas_in_sync"):
+        raise InvalidParameterError(f"distribution must be a tf.distribute strategy (e.g. dh.parallel.strategy()) or "
+                                    f"None, got {type(distribution).__name__}: {short_repr(distribution)}")
     distribution = distribution or tf.distribute.get_strategy()
     replicas = distribution.num_replicas_in_sync
     if global_batch_size % replicas:
@@ -547,6 +574,7 @@ def make_tf_config(num_workers: int = 2, ports: Sequence[int] | None = None) -> 
     num_workers = check_int("num_workers", num_workers, 1, 16)
     if ports is None:
         ports = [_free_port() for _ in range(num_workers)]
+    ports = list(check("ports", ports, Items()))
     if len(ports) != num_workers or len(set(ports)) != len(ports):
         raise ValueError(f"ports must be {num_workers} different port numbers, got {ports!r}")
     for i, port in enumerate(ports):

@@ -14,7 +14,8 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._validation import check_int
+from ._validation import (Array, InvalidParameterError, Options, Real, Sequence as Items, check, check_int, short_repr,
+                          validate_params)
 
 __all__ = ["COLORS", "STYLE", "use_style", "new_figure", "show_images", "plot_history", "plot_trajectories"]
 
@@ -38,11 +39,18 @@ STYLE = {
 }
 
 
+#: the largest figure side in inches (8,000 pixels at the style's 80 dpi)
+MAX_INCHES = 100.0
+LAYOUTS = ("constrained", "compressed", "tight", "none")
+
+
 def use_style() -> None:
     """Apply the course style to matplotlib (call once per notebook, after importing pyplot)."""
     mpl.rcParams.update(STYLE)
 
 
+@validate_params(figsize=(None, Items(Real(0, MAX_INCHES, closed="right"), min_len=2, max_len=2)),
+                 layout=(None, Options(*LAYOUTS)))
 def new_figure(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | None = None,
                layout: str | None = None, **kwargs):
     """A figure and its axes, outside pyplot's registry.
@@ -50,6 +58,7 @@ def new_figure(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | No
     Returns ``(fig, axes)`` like ``plt.subplots`` (``axes`` squeezed the same way).
     ``layout`` is matplotlib's layout engine (``None``: the style's constrained layout;
     ``'none'`` for dashboards that place their axes once with ``subplots_adjust``).
+    ``figsize``: (width, height) in inches, each in (0, 100].
     """
     nrows = check_int("nrows", nrows, 1, 20)
     ncols = check_int("ncols", ncols, 1, 20)
@@ -80,15 +89,29 @@ def show_images(
         Inches per image.
     """
     images = np.asarray(images)
+    if images.dtype == object or images.dtype.kind not in "biuf":
+        raise InvalidParameterError(f"images must be an array of numbers, got dtype {images.dtype}")
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
     if images.ndim not in (3, 4) or len(images) == 0:
         raise ValueError(f"images must have shape (n, h, w[, c]) with n >= 1, got {images.shape}")
+    if images.ndim == 4 and images.shape[-1] not in (3, 4):
+        raise InvalidParameterError(f"images must have 1, 3 (RGB) or 4 (RGBA) channels, got shape {images.shape}")
+    if labels is not None and (isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__")):
+        raise InvalidParameterError(f"labels must be a sequence with one entry per image, got {short_repr(labels)}")
     if labels is not None and len(labels) != len(images):
         raise ValueError(f"labels must have one entry per image ({len(images)}), got {len(labels)}")
     ncols = min(check_int("ncols", ncols, 1, 20), len(images))
-    if not size > 0:
-        raise ValueError(f"size must be > 0, got {size!r}")
+    size = check("size", size, Real(0, 10, closed="right"))
+    if len(images) > 20 * ncols:
+        raise InvalidParameterError(f"images must hold at most 20 rows of ncols={ncols} images ({20 * ncols}), got "
+                                    f"{len(images)}: show a slice, e.g. images[:{20 * ncols}]")
+    if images.dtype.kind == "f":
+        finite = images[np.isfinite(images)]
+        if finite.size and (finite.min() < -0.01 or finite.max() > 1.01):
+            hint = " (pixel values 0..255? divide by 255, or pass uint8)" if finite.max() > 1.01 else ""
+            raise InvalidParameterError(f"images must be floats in [0, 1] or integers (uint8), got floats from "
+                                        f"{finite.min():g} to {finite.max():g}{hint}")
     nrows = int(np.ceil(len(images) / ncols))
     extra = 0.3 if title else 0.0
     fig, axes = new_figure(nrows, ncols, figsize=(ncols * size, nrows * size * 1.15 + extra))
@@ -118,16 +141,27 @@ def plot_history(history, metrics: Sequence[str] = ("loss",), title: str | None 
         raise ValueError(f"history must be a keras History or a mapping, got {type(history).__name__}")
     if isinstance(metrics, str):
         metrics = (metrics,)
+    if not isinstance(metrics, (list, tuple)):
+        raise InvalidParameterError(f"metrics must be a list of metric names, got {short_repr(metrics)}")
     missing = [m for m in metrics if m not in values]
     if not metrics or missing:
-        raise ValueError(f"metrics must be names found in history {sorted(values)}, got {list(metrics)}")
+        raise ValueError(f"metrics must be names found in history {sorted(values, key=str)}, got {list(metrics)}")
+    curves = {}
+    for metric in metrics:
+        for name in (metric, f"val_{metric}"):
+            if name in values:
+                curves[name] = check(f"history[{name!r}]", values[name], Array(ndim=1, finite=False))
+        if f"val_{metric}" in curves and len(curves[f"val_{metric}"]) != len(curves[metric]):
+            raise InvalidParameterError(
+                f"history[{'val_' + metric!r}] must have one value per epoch like history[{metric!r}] "
+                f"({len(curves[metric])}), got {len(curves['val_' + metric])}")
     fig, axes = new_figure(1, len(metrics), figsize=(3.4 * len(metrics) + 0.4, 3.0))
     axes = np.atleast_1d(axes)
     for ax, metric in zip(axes, metrics):
-        epochs = np.arange(1, len(values[metric]) + 1)
-        ax.plot(epochs, values[metric], label="train")
-        if f"val_{metric}" in values:
-            ax.plot(epochs, values[f"val_{metric}"], label="validation")
+        epochs = np.arange(1, len(curves[metric]) + 1)
+        ax.plot(epochs, curves[metric], label="train")
+        if f"val_{metric}" in curves:
+            ax.plot(epochs, curves[f"val_{metric}"], label="validation")
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.legend()
@@ -153,13 +187,17 @@ def plot_trajectories(surface, trajectories: Mapping, ax=None, title: str | None
 
     if not hasattr(surface, "grid"):
         raise ValueError(f"surface must be an optim.Surface, got {type(surface).__name__}")
+    if not isinstance(trajectories, Mapping):
+        raise InvalidParameterError(f"trajectories must be a mapping label -> optim.Trajectory (or (n, 2) array), "
+                                    f"got {type(trajectories).__name__}: {short_repr(trajectories)}")
+    paths = {label: check(f"trajectories[{label!r}]", getattr(run, "points", run), Array(shape=(None, 2), finite=False))
+             for label, run in trajectories.items()}
     if ax is None:
         fig, ax = new_figure(1, 1, figsize=(4.6, 3.6))
     X, Y, Z = surface.grid(90)
     levels = np.geomspace(max(Z.min(), 1e-3 * Z.max() if Z.min() <= 0 else Z.min()), Z.max(), 25)
     ax.contourf(X, Y, Z, levels=levels, norm=LogNorm(), cmap="viridis", alpha=0.85)
-    for color, (label, run) in zip(COLORS[1:], trajectories.items()):
-        points = getattr(run, "points", run)
+    for color, (label, points) in zip(COLORS[1:], paths.items()):
         ax.plot(points[:, 0], points[:, 1], "-", color=color, lw=1.6, label=label)
     ax.plot(*surface.minimum, "*", color="white", ms=11, mec="black")
     ax.set_xlim(*surface.xlim)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ._validation import InvalidParameterError, Instance, PathLike, Sequence, check, short_repr
+
 __all__ = ["BIB_PATH", "load", "render", "cited_keys", "GLOSSARY", "glossary_markdown", "translate"]
 
 BIB_PATH = Path(__file__).resolve().parents[1] / "docs" / "references.bib"
@@ -19,13 +21,28 @@ CITATION = re.compile(r"\[@([A-Za-z0-9_:-]+)\]")
 
 
 def load(path: str | Path = BIB_PATH):
-    """Parse a BibTeX file with pybtex (raises pybtex's error, with the line, if it does not parse)."""
-    from pybtex.database import parse_file
+    """Parse a BibTeX file with pybtex.
 
+    A path that is not an existing file, a file that does not parse (pybtex's message, with the line, is
+    included) or a file without any entry raises ``InvalidParameterError`` (a ``ValueError``) naming ``path``.
+    """
+    from pybtex.database import parse_file
+    from pybtex.exceptions import PybtexError
+
+    if isinstance(path, bytes) or not isinstance(path, (str, Path)) or str(path) == "":
+        raise InvalidParameterError(f"path must be an existing .bib file, got {short_repr(path)}")
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"path must be an existing .bib file, got {str(path)!r}")
-    return parse_file(str(path), bib_format="bibtex")
+    try:
+        database = parse_file(str(path), bib_format="bibtex")
+    except (PybtexError, UnicodeDecodeError) as error:
+        raise InvalidParameterError(f"path must be a BibTeX file that parses, got {str(path)!r}: "
+                                    f"{type(error).__name__}: {error}") from None
+    if not database.entries:
+        raise InvalidParameterError(f"path must be a BibTeX file with at least one entry (@article{{key, ...}}), "
+                                    f"got {str(path)!r} with none")
+    return database
 
 
 def render(keys=None, path: str | Path = BIB_PATH) -> str:
@@ -34,7 +51,7 @@ def render(keys=None, path: str | Path = BIB_PATH) -> str:
 
     database = load(path)
     if keys is not None:
-        keys = list(keys)
+        keys = list(check("keys", keys, Sequence(Instance(str))))
         missing = sorted(set(keys) - set(database.entries))
         if missing:
             raise ValueError(f"keys must be entries of {Path(path).name}, got unknown {missing}")
@@ -49,12 +66,17 @@ def render(keys=None, path: str | Path = BIB_PATH) -> str:
 
 
 def cited_keys(notebook_paths) -> dict[str, set[str]]:
-    """``{notebook name: {cited keys}}`` from the Markdown cells of the given notebooks."""
+    """``{notebook name: {cited keys}}`` from the Markdown cells of the given notebooks (a list of paths)."""
     import nbformat
 
+    paths = check("notebook_paths", notebook_paths, Sequence(PathLike(must_exist="file")))
     found = {}
-    for path in notebook_paths:
-        notebook = nbformat.read(str(path), as_version=4)
+    for i, path in enumerate(paths):
+        try:
+            notebook = nbformat.read(str(path), as_version=4)
+        except Exception as error:  # noqa: BLE001 - not JSON, not a notebook's schema, not text: all the same to a reader
+            raise InvalidParameterError(f"notebook_paths[{i}] must be a Jupyter notebook (.ipynb), got "
+                                        f"{str(path)!r}: {str(error)[:200]}") from None
         keys = set()
         for cell in notebook.cells:
             if cell.cell_type == "markdown":

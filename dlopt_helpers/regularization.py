@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_choice, check_finite_array, check_float, check_int
+from ._validation import (Boolean, Integer, InvalidParameterError, check_choice, check_finite_array, check_float,
+                          check_int, validate_params)
 
 __all__ = [
     "PENALTIES",
@@ -27,6 +28,12 @@ __all__ = [
 ]
 
 PENALTIES = ("l1", "l2", "elastic_net")
+
+#: the house bound on iterations (as on optimizer steps elsewhere)
+MAX_ITER = 100_000
+#: at most this many coordinate updates (``max_iter x n_features``) in the pure-Python coordinate descent:
+#: about a minute at a few microseconds each. scikit-learn's compiled ``Lasso`` (``make_model``) goes further.
+MAX_COORDINATE_UPDATES = 20_000_000
 
 
 def check_xy(x, y) -> tuple[np.ndarray, np.ndarray]:
@@ -74,6 +81,7 @@ def _center(x, y, fit_intercept):
     return x - x_mean, y - y_mean, x_mean, y_mean
 
 
+@validate_params(fit_intercept=Boolean())
 def ridge_closed_form(x, y, alpha: float, fit_intercept: bool = True) -> tuple[np.ndarray, float]:
     """Minimize ``||y - X w - b||² + α ||w||²``: ``w = (XᵀX + α I)⁻¹ Xᵀ y`` on centred data.
 
@@ -82,10 +90,17 @@ def ridge_closed_form(x, y, alpha: float, fit_intercept: bool = True) -> tuple[n
     x, y = check_xy(x, y)
     alpha = check_float("alpha", alpha, 0)
     xc, yc, x_mean, y_mean = _center(x, y, fit_intercept)
-    coef = np.linalg.solve(xc.T @ xc + alpha * np.eye(x.shape[1]), xc.T @ yc)
+    try:
+        coef = np.linalg.solve(xc.T @ xc + alpha * np.eye(x.shape[1]), xc.T @ yc)
+    except np.linalg.LinAlgError:
+        # only possible for alpha = 0 (X^T X + alpha I is positive definite otherwise): collinear or constant
+        # features, or fewer samples than features. Least squares gives the minimum-norm solution, as
+        # scikit-learn's Ridge(alpha=0) does, instead of NumPy's "Singular matrix".
+        coef = np.linalg.lstsq(xc, yc, rcond=None)[0]
     return coef, float(y_mean - x_mean @ coef)
 
 
+@validate_params(fit_intercept=Boolean(), max_iter=Integer(1, MAX_ITER))
 def lasso_coordinate_descent(x, y, alpha: float, l1_ratio: float = 1.0, fit_intercept: bool = True,
                              max_iter: int = 10_000, tol: float = 1e-10) -> tuple[np.ndarray, float]:
     """Minimize the Lasso (``l1_ratio=1``) or elastic-net objective by cyclic coordinate descent.
@@ -94,13 +109,21 @@ def lasso_coordinate_descent(x, y, alpha: float, l1_ratio: float = 1.0, fit_inte
     ``w_j = S(x_jᵀ r / n, α ρ) / (x_jᵀ x_j / n + α (1 - ρ))``, ``S`` the soft threshold.
     This is scikit-learn's algorithm too (``Lasso`` / ``ElasticNet``), written out.
 
+    ``max_iter`` is at most 100,000 and ``max_iter x n_features`` at most 20 million coordinate updates
+    (about a minute in this pure-Python loop); for larger problems use ``make_model`` (scikit-learn's Lasso).
+
     Returns ``(coef (d,), intercept)``.
     """
     x, y = check_xy(x, y)
     alpha = check_float("alpha", alpha, 0)
     l1_ratio = check_float("l1_ratio", l1_ratio, 0, 1)
-    max_iter = check_int("max_iter", max_iter, 1)
     tol = check_float("tol", tol, 0)
+    updates = max_iter * x.shape[1]
+    if updates > MAX_COORDINATE_UPDATES:
+        raise InvalidParameterError(
+            f"max_iter x n_features = {max_iter:,} x {x.shape[1]:,} = {updates:,} coordinate updates could take "
+            f"about {updates * 5e-6 / 60:,.0f} minutes in this pure-Python loop (~5 µs each); at most "
+            f"{MAX_COORDINATE_UPDATES:,}: lower max_iter, or use make_model('l1', alpha) (scikit-learn's Lasso)")
     xc, yc, x_mean, y_mean = _center(x, y, fit_intercept)
     n, d = xc.shape
     coef = np.zeros(d)
@@ -123,6 +146,7 @@ def lasso_coordinate_descent(x, y, alpha: float, l1_ratio: float = 1.0, fit_inte
     return coef, float(y_mean - x_mean @ coef)
 
 
+@validate_params(max_iter=Integer(1, MAX_ITER))
 def make_model(kind: str, alpha: float, l1_ratio: float = 0.5, degree: int = 1, max_iter: int = 100_000):
     """A scikit-learn pipeline: [PolynomialFeatures(degree)] -> StandardScaler -> Ridge / Lasso / ElasticNet."""
     from sklearn.linear_model import ElasticNet, Lasso, Ridge

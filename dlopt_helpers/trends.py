@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import check_choice, check_float, check_int, check_xy
+from ._validation import (Array, InvalidParameterError, Real, check, check_choice, check_float, check_int, check_labels,
+                          check_xy, short_repr, validate_params)
 
 __all__ = [
     "quantize",
@@ -32,9 +33,56 @@ __all__ = [
     "saliency",
     "integrated_gradients",
     "DPRun",
+    "dp_sgd_step_gradient",
     "dp_sgd_train",
     "dp_epsilon",
 ]
+
+
+#: the largest batch size accepted
+MAX_BATCH_SIZE = 1_000_000
+
+
+# --------------------------------------------------------------------------- checks shared by the demos
+def _check_model(name: str, model):
+    """A Keras model (what ``quantize``, ``saliency`` and ``integrated_gradients`` need)."""
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise InvalidParameterError(f"{name} must be a Keras model, got {type(model).__name__}: {short_repr(model)}")
+    return model
+
+
+def _input_shape(model) -> tuple | None:
+    """One input's shape, ``model.input_shape[1:]``, or None when the model does not know it."""
+    try:
+        shape = model.input_shape
+    except (AttributeError, ValueError, TypeError):
+        return None
+    if isinstance(shape, list) or shape is None:  # several inputs: not these demos' models
+        return None
+    shape = tuple(shape[1:])
+    return None if None in shape else shape
+
+
+def _check_batch(name: str, x, model) -> np.ndarray:
+    """Finite float32 inputs ``(n, *input shape)``, n >= 1, matching the model's input shape."""
+    x = check(name, x, Array(dtype=np.float32))
+    expected = _input_shape(model)
+    if expected is not None and (x.ndim != len(expected) + 1 or tuple(x.shape[1:]) != expected):
+        raise InvalidParameterError(f"{name} must be a batch of inputs of shape (n, {', '.join(map(str, expected))}) "
+                                    f"for this model, got shape {x.shape}")
+    if x.ndim < 1:
+        raise InvalidParameterError(f"{name} must be a batch of inputs (n, ...), got a scalar")
+    return x
+
+
+def _num_classes(model) -> int | None:
+    try:
+        shape = model.output_shape
+    except (AttributeError, ValueError, TypeError):
+        return None
+    return shape[-1] if isinstance(shape, tuple) and isinstance(shape[-1], int) else None
 
 
 # --------------------------------------------------------------------------- efficiency
@@ -72,16 +120,19 @@ def quantize(model, representative=None, mode: str = "int8") -> bytes:
     ``mode='float32'`` keeps float weights (the fair baseline: same runtime);
     ``mode='int8'`` is full-integer post-training quantization: weights *and* activations
     in int8, with activation ranges calibrated on ``representative`` (a few hundred inputs).
-    Inputs and outputs stay float32, so the model is a drop-in replacement.
+    Inputs and outputs stay float32, so the model is a drop-in replacement. The int8 result is checked:
+    if the converter fell back to float tensors, a ``RuntimeError`` says so instead of returning a float model.
     """
     check_choice("mode", mode, ("float32", "int8"))
+    _check_model("model", model)
+    if mode == "int8":
+        if representative is None or (not isinstance(representative, (str, bytes)) and np.size(representative) == 0):
+            raise InvalidParameterError("representative must hold some inputs to calibrate int8 activations")
+        samples = _check_batch("representative", representative, model)
     import tensorflow as tf
 
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
     if mode == "int8":
-        if representative is None or len(representative) == 0:
-            raise ValueError("representative must hold some inputs to calibrate int8 activations")
-        samples = np.asarray(representative, dtype=np.float32)
 
         def calibration():
             for sample in samples:
@@ -91,7 +142,16 @@ def quantize(model, representative=None, mode: str = "int8") -> bytes:
         converter.representative_dataset = calibration
         converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     with _quiet():
-        return converter.convert()
+        flatbuffer = converter.convert()
+    if mode == "int8":
+        with _quiet():
+            details = tf.lite.Interpreter(model_content=flatbuffer).get_tensor_details()
+        if not any(detail["dtype"] == np.int8 for detail in details):
+            raise RuntimeError(
+                f"the int8 conversion produced a model without int8 tensors ({len(flatbuffer):,} bytes, float): "
+                "the calibration on representative did not give usable activation ranges; pass a few hundred "
+                "typical inputs")
+    return flatbuffer
 
 
 class LiteModel:
@@ -99,12 +159,20 @@ class LiteModel:
 
     def __init__(self, flatbuffer: bytes):
         if not isinstance(flatbuffer, (bytes, bytearray)) or not flatbuffer:
-            raise ValueError("flatbuffer must be the bytes returned by quantize()")
+            raise InvalidParameterError("flatbuffer must be the bytes returned by quantize(), got "
+                                        f"{short_repr(flatbuffer)}")
+        if bytes(flatbuffer[4:8]) != b"TFL3":  # the file identifier of every TensorFlow Lite flatbuffer
+            raise InvalidParameterError("flatbuffer must be the bytes returned by quantize() (a TensorFlow Lite model "
+                                        f"starts with the identifier TFL3 at byte 4), got {len(flatbuffer):,} bytes "
+                                        f"starting {bytes(flatbuffer[:8])!r}")
         import tensorflow as tf
 
         self.flatbuffer = bytes(flatbuffer)
-        with _quiet():
-            self._interpreter = tf.lite.Interpreter(model_content=self.flatbuffer, num_threads=1)
+        try:
+            with _quiet():
+                self._interpreter = tf.lite.Interpreter(model_content=self.flatbuffer, num_threads=1)
+        except RuntimeError as error:
+            raise InvalidParameterError(f"flatbuffer must be a valid TensorFlow Lite model: {error}") from None
         self._input = self._interpreter.get_input_details()[0]
         self._output = self._interpreter.get_output_details()[0]
         self._batch = None
@@ -121,9 +189,17 @@ class LiteModel:
                 self._interpreter.allocate_tensors()
             self._batch = batch
 
+    def _check_x(self, x) -> np.ndarray:
+        x = check("x", x, Array(dtype=np.float32, finite=False))
+        expected = tuple(int(d) for d in self._input["shape"][1:])
+        if x.ndim != len(expected) + 1 or tuple(x.shape[1:]) != expected:
+            raise InvalidParameterError(f"x must be a batch of inputs of shape (n, {', '.join(map(str, expected))}) "
+                                        f"for this model, got shape {x.shape}")
+        return x
+
     def predict(self, x) -> np.ndarray:
         """Outputs (logits) for a batch of float inputs."""
-        x = np.asarray(x, dtype=np.float32)
+        x = self._check_x(x)
         self._prepare(len(x))
         self._interpreter.set_tensor(self._input["index"], x)
         self._interpreter.invoke()
@@ -131,8 +207,8 @@ class LiteModel:
 
     def latency(self, x, repeats: int = 200) -> float:
         """Median seconds to run one input (batch of 1), on one thread."""
-        repeats = check_int("repeats", repeats, 1)
-        x = np.asarray(x, dtype=np.float32)
+        repeats = check_int("repeats", repeats, 1, 100_000)
+        x = self._check_x(x)
         self._prepare(1)
         times = []
         for i in range(repeats):
@@ -154,11 +230,19 @@ def pretrain_autoencoder(x, code_units: int = 32, epochs: int = 60, batch_size: 
     """
     code_units = check_int("code_units", code_units, 1, 4096)
     epochs = check_int("epochs", epochs, 1, 10_000)
-    batch_size = check_int("batch_size", batch_size, 1)
+    batch_size = check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE)
     seed = check_int("seed", seed, 0, 2**31 - 2)
-    x = np.asarray(x, dtype=np.float32)
+    if np.ndim(x) >= 2 and np.shape(x)[0] == 0:
+        raise InvalidParameterError(f"x must be a non-empty batch of inputs, got shape {np.shape(x)}")
+    x = check("x", x, Array(dtype=np.float32))
     if x.ndim < 2 or len(x) == 0:
         raise ValueError(f"x must be a non-empty batch of inputs, got shape {x.shape}")
+    if x.min() < 0 or x.max() > 1:
+        # the decoder ends in a sigmoid and the loss is binary cross-entropy: targets outside [0, 1] give
+        # meaningless (negative) losses
+        raise InvalidParameterError(f"x must be pixel values in [0, 1] (the reconstruction loss is binary "
+                                    f"cross-entropy), got values from {x.min():g} to {x.max():g}: rescale, e.g. "
+                                    "x / 255")
     import keras
 
     keras.utils.set_random_seed(seed)
@@ -176,7 +260,9 @@ def pretrain_autoencoder(x, code_units: int = 32, epochs: int = 60, batch_size: 
 
 def encode(encoder, x) -> np.ndarray:
     """The encoder's code for each input, as a float64 array for scikit-learn."""
-    return np.asarray(encoder(np.asarray(x, dtype=np.float32), training=False), dtype=np.float64)
+    _check_model("encoder", encoder)
+    x = _check_batch("x", x, encoder)
+    return np.asarray(encoder(x, training=False), dtype=np.float64)
 
 
 def train_from_scratch(x, y, epochs: int = 100, learning_rate: float = 0.01, batch_size: int = 32, seed: int = 0):
@@ -189,7 +275,7 @@ def train_from_scratch(x, y, epochs: int = 100, learning_rate: float = 0.01, bat
     """
     epochs = check_int("epochs", epochs, 1, 100_000)
     learning_rate = check_float("learning_rate", learning_rate, 0, low_inclusive=False)
-    batch_size = check_int("batch_size", batch_size, 1)
+    batch_size = check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE)
     seed = check_int("seed", seed, 0, 2**31 - 1)
     x, y = check_xy(x, y)
     import keras
@@ -212,14 +298,24 @@ def train_from_scratch(x, y, epochs: int = 100, learning_rate: float = 0.01, bat
 def saliency(model, x, target=None) -> np.ndarray:
     """Gradient saliency ``|∂ score_target / ∂ x|`` per input pixel (Simonyan et al., 2014).
 
-    ``target`` defaults to each input's predicted class; scores are logits.
+    ``target`` defaults to each input's predicted class; else one class in ``[0, K)`` for every input, or one
+    per input; scores are logits.
     """
     import tensorflow as tf
 
-    x = tf.constant(np.asarray(x, dtype=np.float32))
+    _check_model("model", model)
+    x = _check_batch("x", x, model)
+    if target is not None:
+        k = _num_classes(model)
+        if np.ndim(target) == 0 and not isinstance(target, (str, bytes)):
+            target = check_labels("target", [target], num_classes=k)
+            target = np.full(len(x), target[0])
+        else:
+            target = check_labels("target", target, num_classes=k, n_samples=len(x))
+    x = tf.constant(x)
     if target is None:
         target = np.argmax(model(x, training=False).numpy(), axis=1)
-    target = tf.constant(np.asarray(target, dtype=np.int64).reshape(-1) if np.ndim(target) else np.full(len(x), target))
+    target = tf.constant(np.asarray(target, dtype=np.int64).reshape(-1))
     with tf.GradientTape() as tape:
         tape.watch(x)
         scores = tf.gather(model(x, training=False), target, axis=1, batch_dims=1)
@@ -251,13 +347,22 @@ def integrated_gradients(model, x, target: int | None = None, baseline=None, ste
     import tensorflow as tf
 
     steps = check_int("steps", steps, 1, 100_000)
-    x = np.asarray(x, dtype=np.float32)
-    baseline = np.zeros_like(x) if baseline is None else np.asarray(baseline, dtype=np.float32)
+    x = check("x", x, Array(dtype=np.float32))
+    baseline = np.zeros_like(x) if baseline is None else check("baseline", baseline, Array(dtype=np.float32))
     if baseline.shape != x.shape:
         raise ValueError(f"baseline must have the shape of x {x.shape}, got {baseline.shape}")
+    _check_model("model", model)
+    expected = _input_shape(model)
+    if expected is not None and x.shape != expected:
+        if x.shape == (1, *expected):  # one input with its batch axis: drop it
+            x, baseline = x[0], baseline[0]
+        else:
+            raise InvalidParameterError(f"x must be one input of shape ({', '.join(map(str, expected))}) for this "
+                                        f"model (no batch axis), got shape {x.shape}")
     if target is None:
         target = int(np.argmax(model(x[None], training=False).numpy()[0]))
-    target = check_int("target", target, 0)
+    k = _num_classes(model)
+    target = check_int("target", target, 0, None if k is None else k - 1)
     alphas = tf.reshape(tf.linspace(0.0, 1.0, steps + 1), (-1,) + (1,) * x.ndim)
     path = tf.constant(baseline)[None] + alphas * tf.constant(x - baseline)[None]
     with tf.GradientTape() as tape:
@@ -288,6 +393,7 @@ class DPRun:
         return dp_epsilon(self.noise_multiplier, self.sample_rate, self.steps, delta)
 
 
+@validate_params(l2_norm_clip=Real(0, None, closed="neither"), noise_multiplier=Real(0, None))
 def dp_sgd_step_gradient(model, x, y, l2_norm_clip: float, noise_multiplier: float, noise_seed):
     """The DP-SGD gradient of one batch (Abadi et al., 2016), written out:
 
@@ -296,7 +402,36 @@ def dp_sgd_step_gradient(model, x, y, l2_norm_clip: float, noise_multiplier: flo
     3. sum, add Gaussian noise ``N(0, σ² C² I)``, divide by the batch size.
 
     With ``σ = 0`` and a huge ``C`` this is the ordinary mini-batch gradient.
+
+    Parameters
+    ----------
+    model : a Keras model (or any callable with ``trainable_variables``) returning logits
+    x : finite inputs ``(n, ...)``; y : ``n`` integer labels in ``[0, K)``
+    l2_norm_clip : float > 0 (``C``); noise_multiplier : float >= 0 (``σ``)
+    noise_seed : int or a pair of ints (a ``tf.random`` stateless seed); an int ``s`` means ``(s, 0)``
+
+    Returns ``(gradients, mean loss)``: one gradient per trainable variable.
     """
+    import tensorflow as tf
+
+    if not callable(model) or not hasattr(model, "trainable_variables"):
+        raise InvalidParameterError(f"model must be a Keras model (callable, with trainable_variables), got "
+                                    f"{type(model).__name__}: {short_repr(model)}")
+    x = check("x", x, Array(dtype=np.float32))
+    if x.ndim < 1:
+        raise InvalidParameterError("x must be a batch of inputs (n, ...), got a scalar")
+    y = check_labels("y", y, num_classes=_num_classes(model), n_samples=len(x))
+    seed = check("noise_seed", noise_seed, Array(integer=True))
+    if seed.ndim == 0:
+        seed = np.array([int(seed), 0])
+    if seed.shape != (2,):
+        raise InvalidParameterError(f"noise_seed must be an int or a pair of ints, got shape {seed.shape}")
+    return _dp_sgd_step_gradient(model, tf.constant(x), tf.constant(y), l2_norm_clip, noise_multiplier,
+                                 tf.constant(seed, tf.int64))
+
+
+def _dp_sgd_step_gradient(model, x, y, l2_norm_clip: float, noise_multiplier: float, noise_seed):
+    """``dp_sgd_step_gradient`` without the checks (inside ``dp_sgd_train``'s ``tf.function``: symbolic tensors)."""
     import keras
     import tensorflow as tf
 
@@ -322,15 +457,18 @@ def dp_sgd_train(x, y, noise_multiplier: float = 1.0, l2_norm_clip: float = 1.0,
 
     Batches are drawn by shuffling each epoch (fixed size); the accounting treats them as
     Poisson-sampled with rate ``batch_size / n``, the usual approximation (as TF Privacy's
-    tutorials do).
+    tutorials do). ``x``: finite inputs; ``y``: integer labels in ``[0, 10)`` (the running example's classes).
     """
     noise_multiplier = check_float("noise_multiplier", noise_multiplier, 0)
     l2_norm_clip = check_float("l2_norm_clip", l2_norm_clip, 0, low_inclusive=False)
-    batch_size = check_int("batch_size", batch_size, 1)
+    batch_size = check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE)
     epochs = check_int("epochs", epochs, 1, 10_000)
     learning_rate = check_float("learning_rate", learning_rate, 0, low_inclusive=False)
     seed = check_int("seed", seed, 0, 2**31 - 1)
-    x, y = check_xy(x, y, min_samples=batch_size)
+    x, y = check_xy(x, y)
+    check_labels("y", y, num_classes=10, n_samples=len(x))
+    if batch_size > len(x):
+        raise InvalidParameterError(f"batch_size must be <= the number of samples ({len(x)}), got {batch_size}")  # whole numbers in [0, 10): the model's classes
     import keras
     import tensorflow as tf
 
@@ -342,7 +480,7 @@ def dp_sgd_train(x, y, noise_multiplier: float = 1.0, l2_norm_clip: float = 1.0,
 
     @tf.function
     def step(xb, yb, noise_seed):
-        gradients, loss = dp_sgd_step_gradient(model, xb, yb, l2_norm_clip, noise_multiplier, noise_seed)
+        gradients, loss = _dp_sgd_step_gradient(model, xb, yb, l2_norm_clip, noise_multiplier, noise_seed)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
         return loss
 

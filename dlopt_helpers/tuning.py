@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from ._validation import check_choice, check_float, check_int, check_xy
+from ._validation import (Array, Boolean, Sequence as Items, Instance, Integer, InvalidParameterError, check, check_choice, check_float,
+                          check_int, check_labels, check_xy, short_repr, validate_params)
 
 __all__ = [
     "LearningRateRangeTest",
@@ -30,6 +31,11 @@ __all__ = [
 ]
 
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
+
+#: the house bound on steps (batches) of a run
+MAX_STEPS = 100_000
+#: the largest batch size accepted (Keras uses whole-dataset batches when a batch exceeds the data)
+MAX_BATCH_SIZE = 1_000_000
 
 
 def _keras_callback_base():
@@ -52,7 +58,7 @@ class LearningRateRangeTest(_keras_callback_base()):
     Parameters
     ----------
     min_lr, max_lr : float, 0 < min_lr < max_lr
-    steps : int >= 2
+    steps : int in [2, 100000]
     smoothing : float in [0, 1)
         Weight of the past in the moving average (0: raw losses).
     stop_factor : float > 1
@@ -65,7 +71,7 @@ class LearningRateRangeTest(_keras_callback_base()):
         self.max_lr = check_float("max_lr", max_lr, 0, low_inclusive=False)
         if self.min_lr >= self.max_lr:
             raise ValueError(f"min_lr must be < max_lr, got min_lr={min_lr!r} >= max_lr={max_lr!r}")
-        self.steps = check_int("steps", steps, 2)
+        self.steps = check_int("steps", steps, 2, MAX_STEPS)
         self.smoothing = check_float("smoothing", smoothing, 0, 1, high_inclusive=False)
         self.stop_factor = check_float("stop_factor", stop_factor, 1, low_inclusive=False)
         self.factor = (self.max_lr / self.min_lr) ** (1 / (self.steps - 1))
@@ -114,9 +120,18 @@ class LearningRateRangeTest(_keras_callback_base()):
         """
         check_choice("method", method, ("steepest", "minimum/10"))
         if len(self.losses) < 3:
+            if self.diverged:
+                raise RuntimeError(
+                    f"the range test diverged after {len(self.losses)} batch(es) (loss {self.raw_losses[-1]!r} at "
+                    f"learning rate {self.learning_rates[-1]:.3g}), too few to read a rate off the curve: lower "
+                    "min_lr, and check that the inputs are finite and scaled")
             raise ValueError("the range test recorded fewer than 3 batches: run model.fit with this callback first")
         losses = np.asarray(self.losses)
         finite = np.isfinite(losses)
+        if finite.sum() < 3:
+            raise RuntimeError(
+                f"the range test recorded {int(finite.sum())} finite loss(es) out of {len(losses)} batches: nothing to "
+                "read a rate off; lower min_lr, and check that the inputs are finite and scaled")
         rates, losses = np.asarray(self.learning_rates)[finite], losses[finite]
         if method == "minimum/10":
             return float(rates[np.argmin(losses)] / 10)
@@ -135,6 +150,9 @@ def lr_range_test(x, y, min_lr: float = 1e-4, max_lr: float = 10.0, steps: int =
                   optimizer: str = "sgd", seed: int = 0, **model_options) -> LearningRateRangeTest:
     """Run the range test on a fresh running-example model (``models.build_running_example``).
 
+    ``x``: finite inputs ``(n, ...)``; ``y``: ``n`` integer class labels in ``[0, num_classes)`` (``num_classes``
+    is a model option, 10 by default). ``steps`` is at most 100,000 batches.
+
     Returns the callback with its ``learning_rates``, ``losses`` and ``suggestion()``.
     """
     import keras
@@ -144,10 +162,16 @@ def lr_range_test(x, y, min_lr: float = 1e-4, max_lr: float = 10.0, steps: int =
     import tensorflow as tf
 
     test = LearningRateRangeTest(min_lr, max_lr, steps)
-    batch_size = check_int("batch_size", batch_size, 1)
+    batch_size = check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE)
     check_choice("optimizer", optimizer, OPTIMIZERS)
     seed = check_int("seed", seed, 0, 2**31 - 1)
-    x, y = check_xy(x, y, min_samples=batch_size)
+    x, y = check_xy(x, y)
+    if x.ndim < 2:
+        raise InvalidParameterError(f"x must hold one input per row, shape (n_samples, ...), got shape {x.shape}")
+    y = check_labels("y", y, num_classes=check_int("num_classes", model_options.get("num_classes", 10), 2, 1000),
+                     n_samples=len(x))
+    if batch_size > len(x):
+        raise InvalidParameterError(f"batch_size must be <= the number of samples ({len(x)}), got {batch_size}")
     keras.utils.set_random_seed(seed)
     model = build_running_example(input_shape=x.shape[1:], seed=seed, **model_options)
     model.compile(optimizer=keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": min_lr}}),
@@ -157,6 +181,22 @@ def lr_range_test(x, y, min_lr: float = 1e-4, max_lr: float = 10.0, steps: int =
     model.fit(dataset.batch(batch_size, drop_remainder=True), steps_per_epoch=test.steps, epochs=1, verbose=0,
               shuffle=False, callbacks=[test])
     return test
+
+
+class _CallbackList(Instance):
+    """A list or tuple of Keras callbacks (checked when fit runs, since Keras is imported lazily)."""
+
+    def __init__(self):
+        super().__init__(list, tuple, what="a list of keras.callbacks.Callback")
+
+    def convert(self, name, value):
+        import keras
+
+        value = super().convert(name, value)
+        for i, item in enumerate(value):
+            if not isinstance(item, keras.callbacks.Callback):
+                self.fail(name, value, f"got {type(item).__name__} at index {i}: {short_repr(item)}")
+        return list(value)
 
 
 class RunningExampleClassifier(ClassifierMixin, BaseEstimator):
@@ -195,7 +235,7 @@ class RunningExampleClassifier(ClassifierMixin, BaseEstimator):
 
     def _check_params(self) -> None:
         check_float("learning_rate", self.learning_rate, 0, low_inclusive=False)
-        check_int("batch_size", self.batch_size, 1)
+        check_int("batch_size", self.batch_size, 1, MAX_BATCH_SIZE)
         check_int("epochs", self.epochs, 1, 100_000)
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
 
@@ -208,8 +248,12 @@ class RunningExampleClassifier(ClassifierMixin, BaseEstimator):
 
         X = np.asarray(X, dtype=np.float32)
         y = np.asarray(y)
-        if X.ndim < 2 or len(X) != len(y) or len(X) == 0:
+        if X.ndim < 2 and len(X) > 0:
+            raise InvalidParameterError(f"X must hold one input per row, shape (n_samples, n_features) or "
+                                        f"(n_samples, height, width, channels), got shape {X.shape}")
+        if X.ndim < 2 or y.ndim != 1 or len(X) != len(y) or len(X) == 0:
             raise ValueError(f"X and y must hold the same non-zero number of samples, got {X.shape} and {y.shape}")
+        callbacks = check("callbacks", callbacks, (None, _CallbackList()))
         self.classes_ = np.unique(y)
         if len(self.classes_) < 2:
             raise ValueError(f"y must contain at least 2 classes, got {self.classes_.tolist()}")
@@ -224,8 +268,11 @@ class RunningExampleClassifier(ClassifierMixin, BaseEstimator):
                                   epochs=self.epochs, verbose=0, shuffle=True, callbacks=callbacks or [])
         self.history_ = history.history
         losses = np.asarray(self.history_.get("loss", [np.nan]), dtype=np.float64)
-        # as in the Keras training dashboard: NaN / inf, or 10x the loss of guessing uniformly (log K)
-        self.diverged_ = bool(not np.all(np.isfinite(losses)) or losses.max() > 10 * np.log(len(self.classes_)))
+        # the one rule of every dashboard and run (dlopt_helpers.divergence): NaN / inf, 10 log K, or a spike
+        # followed by chance level (loss ≈ log K, the loss of guessing uniformly)
+        from .divergence import find_divergence
+
+        self.diverged_ = find_divergence(losses, num_classes=len(self.classes_)) is not None
         return self
 
     def _logits(self, X) -> np.ndarray:
@@ -233,7 +280,12 @@ class RunningExampleClassifier(ClassifierMixin, BaseEstimator):
             from sklearn.exceptions import NotFittedError
 
             raise NotFittedError("call fit before predict")
-        return self.model_(np.asarray(X, dtype=np.float32), training=False).numpy()  # eager: no retracing per model
+        X = check("X", X, Array(dtype=np.float32, finite=False))
+        expected = tuple(self.model_.input_shape[1:])
+        if X.ndim < 1 or tuple(X.shape[1:]) != expected:
+            raise InvalidParameterError(f"X must have the shape the model was fitted on, (n_samples, "
+                                        f"{', '.join(map(str, expected))}), got {X.shape}")
+        return self.model_(X, training=False).numpy()  # eager: no retracing per model
 
     def predict_proba(self, X) -> np.ndarray:
         logits = np.asarray(self._logits(X), dtype=np.float64)
@@ -257,11 +309,26 @@ class PruningCallback(_keras_callback_base()):
 
     def __init__(self, trial, x_val, y_val):
         super().__init__()
+        if not (callable(getattr(trial, "report", None)) and callable(getattr(trial, "should_prune", None))):
+            raise InvalidParameterError(f"trial must be an Optuna trial (with report and should_prune), "
+                                        f"got {short_repr(trial)}")
         self.trial = trial
-        self.x_val = np.asarray(x_val, dtype=np.float32)
-        self.y_val = np.asarray(y_val)
+        self.x_val = check("x_val", x_val, Array(dtype=np.float32))
+        if self.x_val.ndim < 2:
+            raise InvalidParameterError(f"x_val must hold one input per row, got shape {self.x_val.shape}")
+        self.y_val = check_labels("y_val", y_val, n_samples=len(self.x_val))
         self.pruned = False
         self.accuracies: list[float] = []
+
+    def set_model(self, model):
+        super().set_model(model)
+        try:
+            expected = tuple(model.input_shape[1:])
+        except (AttributeError, ValueError, TypeError):  # a model without a known input shape: Keras will tell
+            return
+        if expected and None not in expected and tuple(self.x_val.shape[1:]) != expected:
+            raise InvalidParameterError(f"x_val must have the model's input shape (n, {', '.join(map(str, expected))}),"
+                                        f" got {self.x_val.shape}")
 
     def on_epoch_end(self, epoch, logs=None):
         logits = self.model(self.x_val, training=False).numpy()
@@ -275,31 +342,77 @@ class PruningCallback(_keras_callback_base()):
 
 def best_so_far(scores: Sequence[float]) -> np.ndarray:
     """The best score after each trial (NaN, e.g. a failed trial, counts as no improvement)."""
-    scores = np.asarray(scores, dtype=np.float64)
+    if isinstance(scores, (list, tuple)):
+        scores = [np.nan if s is None else s for s in scores]  # None: a trial without a score
+    try:
+        scores = check("scores", scores, Array(finite=False))
+    except InvalidParameterError as error:
+        if np.ndim(scores) == 1 and np.size(scores) == 0:
+            raise InvalidParameterError("scores must be a non-empty 1-D sequence, got shape (0,)") from None
+        raise error from None
     if scores.ndim != 1 or scores.size == 0:
         raise ValueError(f"scores must be a non-empty 1-D sequence, got shape {scores.shape}")
+    if np.all(np.isnan(scores)):
+        raise InvalidParameterError(f"scores must hold at least one number: all {scores.size} are NaN (every trial "
+                                    "failed; look at the trials' errors or settings)")
     return np.fmax.accumulate(np.where(np.isnan(scores), -np.inf, scores))
 
 
 def search_rows(cv_results: Mapping, score: str = "mean_test_score") -> list[dict]:
     """``GridSearchCV.cv_results_`` (or ``RandomizedSearchCV``'s) as rows: parameters + ``score``, in trial order."""
-    if "params" not in cv_results or score not in cv_results:
-        raise ValueError(f"cv_results must be a search's cv_results_ with 'params' and {score!r}")
-    return [{**params, "score": float(value)} for params, value in zip(cv_results["params"], cv_results[score])]
+    check("score", score, Instance(str))
+    if not isinstance(cv_results, Mapping) or "params" not in cv_results or score not in cv_results:
+        raise InvalidParameterError(f"cv_results must be a search's cv_results_ (a dict) with 'params' and "
+                                    f"{score!r}, got {short_repr(cv_results)}")
+    params = cv_results["params"]
+    if isinstance(params, (str, bytes)) or not all(isinstance(p, Mapping) for p in params):
+        raise InvalidParameterError(f"cv_results['params'] must be a list of dicts, got {short_repr(params)}")
+    scores = check(f"cv_results[{score!r}]", cv_results[score], Array(ndim=1, finite=False, min_size=0))
+    if len(scores) != len(params):
+        raise InvalidParameterError(f"cv_results[{score!r}] must hold one score per entry of cv_results['params'] "
+                                    f"({len(params)}), got {len(scores)}")
+    return [{**p, "score": float(value)} for p, value in zip(params, scores)]
 
 
 def format_table(rows: Sequence[Mapping], columns: Sequence[str] | None = None, sort_by: str | None = None,
                  descending: bool = True, limit: int | None = None, digits: int = 4) -> str:
-    """Rows of results as an aligned text table (no pandas needed), optionally sorted and cut."""
-    if not rows:
+    """Rows of results as an aligned text table (no pandas needed), optionally sorted and cut.
+
+    ``rows``: a list of dicts that all hold the ``columns`` shown (default: the first row's keys);
+    ``sort_by``: one of those columns (NaN and None sort last); ``digits``: significant digits, >= 0.
+    """
+    if isinstance(rows, (list, tuple)) and not rows:
         raise ValueError("rows must contain at least one row")
+    rows = list(check("rows", rows, Items(Instance(Mapping, what="a dict (one row)"), min_len=1)))
+    descending = check("descending", descending, Boolean())
+    digits = check("digits", digits, Integer(0))
+    if columns is not None:
+        columns = check("columns", columns, Items(min_len=1))
     columns = list(columns or rows[0].keys())
-    missing = [c for c in columns + ([sort_by] if sort_by else []) if c not in rows[0]]
+    missing = [c for c in columns if c not in rows[0]]
     if missing:
         raise ValueError(f"columns must be among {list(rows[0])}, got unknown {missing}")
-    rows = list(rows)
+    if sort_by is not None and (not isinstance(sort_by, str) or sort_by not in rows[0]):
+        raise InvalidParameterError(f"sort_by must be one of the columns {list(rows[0])}, got unknown "
+                                    f"{short_repr(sort_by)}")
+    needed = columns + ([sort_by] if sort_by is not None and sort_by not in columns else [])
+    for i, row in enumerate(rows):
+        lacking = [c for c in needed if c not in row]
+        if lacking:
+            raise InvalidParameterError(f"rows[{i}] must have the columns {needed} like rows[0], lacks {lacking}")
     if sort_by:
-        rows.sort(key=lambda r: (-math.inf if r[sort_by] != r[sort_by] else r[sort_by]), reverse=descending)
+        def key(r):
+            value = r[sort_by]
+            if value is None or value != value:  # None and NaN: no result, last
+                return (0, 0.0)
+            return (1, value)
+
+        try:
+            rows.sort(key=key, reverse=descending)
+        except TypeError:
+            kinds = sorted({type(r[sort_by]).__name__ for r in rows})
+            raise InvalidParameterError(f"sort_by column {sort_by!r} must hold values that compare (numbers or "
+                                        f"strings, not a mix), got {kinds}") from None
     if limit is not None:
         rows = rows[: check_int("limit", limit, 1)]
 

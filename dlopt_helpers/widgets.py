@@ -12,13 +12,15 @@ never raised as a traceback.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._validation import check_choice, check_finite_array, check_float, check_int
-from .optim import EXPLOSION_FACTOR, RunReport
+from ._validation import InvalidParameterError, check_choice, check_finite_array, check_float, check_int, short_repr
+from .divergence import Divergence, exploding, find_divergence
+from .optim import RunReport
 from .plotting import COLORS, new_figure
 
 if TYPE_CHECKING:
@@ -51,6 +53,7 @@ class GDRun(RunReport):
     l2: float
     stable_below: float  # 2 / largest eigenvalue of the Hessian
     diverged_at: int | None
+    divergence: Divergence | None = None  # kind and cause (``dlopt_helpers.divergence``)
 
     @property
     def message(self) -> str:
@@ -87,7 +90,8 @@ def gradient_descent_linear(x, y, learning_rate: float, l2: float = 0.0, steps: 
     learning_rate = check_float("learning_rate", learning_rate, 0, low_inclusive=False)
     l2 = check_float("l2", l2, 0)
     steps = check_int("steps", steps, 1, 10_000)
-    w, b = check_float("w0", w0), check_float("b0", b0)
+    # NumPy floats: an overflow becomes inf (a divergence report), not Python's OverflowError
+    w, b = np.float64(check_float("w0", w0)), np.float64(check_float("b0", b0))
 
     with np.errstate(over="ignore", invalid="ignore"):
         mean_x, mean_xx = x.mean(), (x * x).mean()
@@ -97,19 +101,32 @@ def gradient_descent_linear(x, y, learning_rate: float, l2: float = 0.0, steps: 
     weights = np.full(steps + 1, np.nan)
     biases = np.full(steps + 1, np.nan)
     losses = np.full(steps + 1, np.nan)
-    diverged_at = None
+    diverged_at = found = None
     with np.errstate(over="ignore", invalid="ignore"):
         for step in range(steps + 1):
             residual = w * x + b - y
             loss = np.mean(residual**2) + l2 * w**2
-            if not np.isfinite(loss) or (step > 0 and loss > EXPLOSION_FACTOR * max(losses[0], 1e-12)):
-                diverged_at = step
+            if step == 0 and not np.isfinite(loss):  # the start, not the learning rate
+                diverged_at, found = 0, Divergence(0, "non_finite", "start",
+                                                   f"the start w0 = {float(w):.3g}, b0 = {float(b):.3g} gives a "
+                                                   f"loss that is not finite; start nearer the data")
+                break
+            kind = exploding(float(loss), start_loss=losses[0] if step > 0 else None)
+            if kind is not None:
+                diverged_at, found = step, Divergence(step, kind, "learning_rate")
                 break
             weights[step], biases[step], losses[step] = w, b, loss
             grad_w = 2 * np.mean(residual * x) + 2 * l2 * w
             grad_b = 2 * np.mean(residual)
             w, b = w - learning_rate * grad_w, b - learning_rate * grad_b
-    return GDRun(weights, biases, losses, learning_rate, l2, float(stable_below), diverged_at)
+    return GDRun(weights, biases, losses, learning_rate, l2, float(stable_below), diverged_at, found)
+
+
+def _wrap(text: str, width: int = 56) -> str:
+    """Wrap each line of a figure message longer than ``width`` (the usual short messages stay as they are)."""
+    import textwrap
+
+    return "\n".join(textwrap.fill(line, width) if len(line) > width else line for line in text.split("\n"))
 
 
 def _diabetes_bmi():
@@ -137,8 +154,11 @@ def _check_control_value(name, control, value):
     low, high = control.min, control.max
     if hasattr(control, "base"):  # FloatLogSlider: min and max are exponents
         low, high = control.base**low, control.base**high
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise ValueError(f"{name} must be a number in [{low:.4g}, {high:.4g}], got {value!r}")
+    slack = 1e-9 * max(abs(low), abs(high))  # 10 ** log10(3) is 3 only up to rounding
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low - slack <= value <= high + slack:
+        raise ValueError(f"{name} must be a number in [{low:.4g}, {high:.4g}], got {short_repr(value)}")
+    if isinstance(control.value, int) and not isinstance(value, int):  # an IntSlider would truncate 10.5 to 10
+        raise ValueError(f"{name} must be a whole number in [{low:.4g}, {high:.4g}], got {short_repr(value)}")
 
 
 class FigureDashboard:
@@ -158,6 +178,11 @@ class FigureDashboard:
     controls: dict
     fig: "Figure"
 
+    def __init__(self):
+        raise TypeError("FigureDashboard is the base class of the dashboards, not one to use: make a "
+                        "GradientDescentDashboard, OptimizerDashboard, KerasTrainingDashboard, "
+                        "RegularizationDashboard, AugmentationDashboard or SearchExplorer")
+
     def _start(self) -> None:
         """Call at the end of the subclass ``__init__``: first render, then live updates."""
         import ipywidgets as widgets
@@ -172,9 +197,37 @@ class FigureDashboard:
         self._background_key = object()
         self._background = None
         self.render_count = 0
+        self.refused = None  # the last value a control refused, as a sentence (also in the status line)
         self.refresh()
-        for control in self.controls.values():
+        for name, control in self.controls.items():
+            self._guard(name, control)
             control.observe(self._on_change, names="value")
+
+    def _guard(self, name: str, control) -> None:
+        """Refuse a value the control cannot take (NaN, out of range, not an option): keep the old one, say why.
+
+        Installed as the control's own validator, so a refused value never reaches the control or
+        ``update``: the dashboard keeps working and the status line explains what happened.
+        """
+        original = control._trait_validators.get("value")  # the widget's own check (clamping, options)
+
+        def validate(owner, proposal):
+            value = proposal["value"]
+            try:
+                if not isinstance(value, bool) and not isinstance(owner.value, bool):
+                    _check_control_value(name, owner, value)
+            except ValueError as error:
+                self._explain_refusal(f"{error}; kept {short_repr(owner.value)}")
+                return owner.value
+            return original(owner, proposal) if original is not None else value
+
+        control._register_validator(validate, ("value",))
+
+    def _explain_refusal(self, sentence: str) -> None:
+        import html
+
+        self.refused = sentence
+        self.status.value = f'<div class="dlopt-status" role="status">{html.escape(sentence)}</div>'
 
     def values(self) -> dict:
         """The current value of every control."""
@@ -243,8 +296,18 @@ class FigureDashboard:
     _batch = False
 
     def _on_change(self, change) -> None:
-        if not self._batch:
+        if self._batch:
+            return
+        try:
             self.refresh()
+        except (ValueError, ArithmeticError) as error:  # never leave the dashboard stuck on a bad setting
+            self._batch = True
+            try:
+                change["owner"].value = change["old"]
+            finally:
+                self._batch = False
+            self.refresh()
+            self._explain_refusal(f"{error}; kept the previous settings")
 
     def refresh(self):
         """Recompute from the controls and redraw; returns the new state."""
@@ -270,8 +333,11 @@ class FigureDashboard:
             self.canvas.draw()  # everything not animated
             self._background = self.canvas.copy_from_bbox(self.fig.bbox)
             self._background_key = key
+            # the moving artists change only with the layout: walking the figure's tree on every move
+            # cost ~30 ms in the 18-tile augmentation grid
+            self._moving = self._animated()
         self.canvas.restore_region(self._background)
-        for artist in self._animated():
+        for artist in self._moving:
             self.fig.draw_artist(artist)
 
     def png(self) -> bytes:
@@ -388,7 +454,10 @@ class GradientDescentDashboard(FigureDashboard):
         n = len(self.x)
         design = np.column_stack([self.x, np.ones(n)])
         penalty = np.diag([l2, 0.0])
-        w, b = np.linalg.solve(design.T @ design / n + penalty, design.T @ self.y / n)
+        try:
+            w, b = np.linalg.solve(design.T @ design / n + penalty, design.T @ self.y / n)
+        except np.linalg.LinAlgError:  # one point or a constant x: many minima, draw the smallest (w, b)
+            w, b = np.linalg.lstsq(design.T @ design / n + penalty, design.T @ self.y / n, rcond=None)[0]
         loss = np.mean((w * self.x + b - self.y) ** 2) + l2 * w**2
         return float(w), float(b), float(loss)
 
@@ -413,7 +482,7 @@ class GradientDescentDashboard(FigureDashboard):
         w, b = (float(np.round(v, 3)) + 0.0 for v in (run.weights[last], run.biases[last]))
         self.text_fit.set_text(f"w = {w:.3f}, b = {b:.3f}  (step {last})")
         if run.diverged:  # the message, on three short lines
-            self.message.set_text(run.message.replace(": ", ":\n", 1).replace(" (", "\n(", 1))
+            self.message.set_text(_wrap(run.message.replace(": ", ":\n", 1).replace(" (", "\n(", 1)))
         else:
             self.message.set_text(f"η = {learning_rate:.3g} (stable below {run.stable_below:.3g})\n{run.message}")
         self.message.set_color(COLORS[3] if run.diverged else "black")
@@ -517,7 +586,7 @@ class OptimizerDashboard(FigureDashboard):
         self.ax_loss.set_xlim(-0.5, self.layout_key(learning_rate, optimizer, momentum, steps, surface)[1] + 0.5)
         uses_momentum = optimizer in ("momentum", "nesterov")
         header = f"{optimizer}, η = {learning_rate:.3g}" + (f", μ = {momentum:.2f}" if uses_momentum else "")
-        body = run.message.replace(": ", ":\n", 1) if run.diverged else run.message
+        body = _wrap(run.message.replace(": ", ":\n", 1)) if run.diverged else run.message
         self.message.set_text(f"{header}\n{body}")
         self.message.set_color(COLORS[3] if run.diverged else "black")
         self.controls["momentum"].disabled = not uses_momentum
@@ -561,8 +630,10 @@ class KerasTrainingDashboard(FigureDashboard):
         self.max_chunks = check_int("max_chunks", max_chunks, 1, 10_000)
         self.seed = check_int("seed", seed, 0, 2**31 - 1)
         self.data = load_digits_images(seed=0)
-        #: a chunk's mean loss above this (10x a uniform guess, 10 log K) or non-finite counts as diverged
-        self.explosion_loss = 10 * np.log(len(self.data.target_names))
+        #: a chunk's mean loss above this (10x a uniform guess, 10 log K) or non-finite counts as diverged;
+        #: so does a spike followed by chance level (``dlopt_helpers.divergence.find_divergence``)
+        self.num_classes = len(self.data.target_names)
+        self.explosion_loss = 10 * np.log(self.num_classes)
         self.model = build_running_example(seed=self.seed)
         self._initial_weights = self.model.get_weights()
         self._loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
@@ -621,6 +692,7 @@ class KerasTrainingDashboard(FigureDashboard):
         self._order = np.empty(0, dtype=int)
         self.history = {"step": [], "loss": [], "val_loss": [], "val_accuracy": [], "learning_rate": []}
         self.diverged_at = None
+        self.divergence = None  # ``divergence.Divergence``: kind and evidence, once diverged
 
     def _next_batch(self):
         if len(self._order) < self.batch_size:
@@ -646,8 +718,13 @@ class KerasTrainingDashboard(FigureDashboard):
                                ("val_accuracy", float(val_accuracy)),
                                ("learning_rate", float(self.model.optimizer.learning_rate.numpy()))):
                 self.history[key].append(value)
-            if not np.isfinite(self.history["loss"][-1]) or self.history["loss"][-1] > self.explosion_loss:
-                self.diverged_at = step
+            # the untrained network guesses about uniformly: its loss starts near log K
+            found = find_divergence(self.history["loss"], num_classes=self.num_classes,
+                                    start_loss=float(np.log(self.num_classes)),
+                                    val_accuracy=self.history["val_accuracy"])
+            if found is not None:
+                self.divergence = found
+                self.diverged_at = self.history["step"][found.index]
                 self.running = False
         self.refresh()
         return self.history
@@ -673,8 +750,11 @@ class KerasTrainingDashboard(FigureDashboard):
             return
         try:
             loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = asyncio.get_event_loop_policy().get_event_loop()
+        except RuntimeError:  # a plain script: a task scheduled now would never run
+            message = ("start() trains in the background of a running event loop (a Jupyter kernel has one) "
+                       "and none is running here: call train(chunks) instead, or await run()")
+            self._explain_refusal(message)
+            raise RuntimeError(message) from None
         self._task = loop.create_task(self.run())
 
     def pause(self) -> None:
@@ -708,8 +788,11 @@ class KerasTrainingDashboard(FigureDashboard):
         self.ax_loss.set_xlim(0, end)
         self.ax_lr.set_xlim(0, end)
         if self.diverged_at is not None:
-            text = (f"diverged at step {self.diverged_at}: loss {self.history['loss'][-1]:.3g}\n"
-                    "learning rate too large; lower it and press Reset")
+            if self.divergence is not None and self.divergence.kind == "chance":
+                what = self.divergence.note.replace(", then", ",\nthen", 1)
+            else:
+                what = f"loss {self.history['loss'][-1]:.3g}"
+            text = f"diverged at step {self.diverged_at}: {what}\nlearning rate too large; lower it and press Reset"
         elif steps:
             text = (f"step {steps[-1]}: validation accuracy {self.history['val_accuracy'][-1]:.3f}"
                     + ("  (training…)" if self.running else ""))
@@ -841,7 +924,12 @@ class RegularizationDashboard(FigureDashboard):
 
     def update(self, alpha, penalty, l1_ratio, degree):
         """Fit the pipeline for these settings and move the artists; returns a dict of what was computed."""
+        from .regularization import PENALTIES
+
         alpha = check_float("alpha", alpha, 0)
+        check_choice("penalty", penalty, PENALTIES)
+        l1_ratio = check_float("l1_ratio", l1_ratio, 0, 1)
+        degree = check_int("degree", degree, 1, 15)
         if self.layout_key(alpha, penalty, l1_ratio, degree) != self._layout:
             self._draw_layout(penalty, l1_ratio, degree)
         if getattr(self, "_warm", (None, None))[0] != self._layout:
@@ -876,6 +964,13 @@ class AugmentationDashboard(FigureDashboard):
     so moving a slider changes the ranges while the random draws stay put: what you see
     change is the effect of that slider. Introduced in ``notebooks/05_data_augmentation.ipynb``.
 
+    Pixel values: an integer image (``uint8`` always, any other integer type when its maximum is above 1)
+    is read as 0–255 and divided by 255; a float image must be in [0, 1]: one outside it is rescaled
+    linearly to [0, 1] (divided by its maximum, or min–max if it has negative values) and the status line
+    says so. An image larger than ``MAX_SIDE`` pixels on its long side is downscaled (area averaging) to
+    ``MAX_SIDE``, also said in the status line: 18 warped copies of a phone photo would take seconds and
+    gigabytes per slider move; the tiles are ~135 px wide on screen anyway.
+
     Parameters
     ----------
     image : (h, w) or (h, w, c) array, optional (default: a 96 x 96 crop of the bundled flower photo)
@@ -884,6 +979,8 @@ class AugmentationDashboard(FigureDashboard):
     """
 
     ROWS, COLUMNS = 3, 6
+    #: the long side of the image the dashboard works on, at most (larger images are downscaled)
+    MAX_SIDE = 128
 
     def __init__(self, image=None, rotation_range: float = 20.0, width_shift_range: float = 0.1,
                  height_shift_range: float = 0.1, shear_range: float = 0.0, zoom_range: float = 0.1,
@@ -895,12 +992,7 @@ class AugmentationDashboard(FigureDashboard):
 
             photo = load_sample_images()["flower"]
             image = photo[140:140 + 192, 230:230 + 192][::2, ::2]
-        image = check_finite_array("image", image, dtype=np.float32)
-        if image.ndim == 2:
-            image = image[..., None]
-        if image.ndim != 3 or image.shape[-1] not in (1, 3):
-            raise ValueError(f"image must have shape (h, w) or (h, w, 1 or 3), got {image.shape}")
-        self.source_image = image / 255.0 if image.max() > 1 else image
+        self.source_image, self.image_note = self._prepare_image(image, self.MAX_SIDE)
         self.seed = check_int("seed", seed, 0, 2**31 - 1)
         sliders = {
             "rotation_range": (rotation_range, 0, 180, 5, "rotation °"),
@@ -932,6 +1024,48 @@ class AugmentationDashboard(FigureDashboard):
                                         cmap=cmap, animated=True, interpolation="nearest"))
         self._start()
 
+    @staticmethod
+    def _prepare_image(image, max_side: int) -> tuple[np.ndarray, str]:
+        """``(h, w, c)`` float32 in [0, 1], at most ``max_side`` on the long side, and a note of what was changed."""
+        try:
+            raw = np.asarray(image)
+        except (TypeError, ValueError):  # ragged lists
+            raw = np.asarray(None)
+        kind = raw.dtype.kind
+        if kind not in "biuf":
+            raise InvalidParameterError(f"image must be an array of numbers (uint8 0-255 or floats in [0, 1]), "
+                                        f"got {short_repr(image)}")
+        if raw.ndim not in (2, 3) or (raw.ndim == 3 and raw.shape[-1] not in (1, 3)) or min(raw.shape[:2]) < 1:
+            raise InvalidParameterError(f"image must have shape (h, w) or (h, w, 1 or 3), got {raw.shape}")
+        notes = []
+        if kind in "iu":
+            low, high = int(raw.min()), int(raw.max())
+            if low < 0 or high > 255:
+                raise InvalidParameterError(f"image of integers must hold pixel values in [0, 255], "
+                                            f"got values from {low} to {high}")
+            image = raw.astype(np.float32)
+            if raw.dtype == np.uint8 or high > 1:
+                image = image / 255.0
+        else:
+            image = check_finite_array("image", raw, dtype=np.float32)
+            low, high = float(image.min()), float(image.max())
+            if low < 0 or high > 1:  # floats must be in [0, 1]: rescale, and say so
+                image = (image - min(low, 0.0)) / (high - min(low, 0.0)) if high > min(low, 0.0) else \
+                    np.zeros_like(image)
+                notes.append(f"values {low:.3g} to {high:.3g} rescaled to [0, 1] (floats should be in [0, 1], "
+                             f"integers 0-255)")
+        if image.ndim == 2:
+            image = image[..., None]
+        height, width = image.shape[:2]
+        if max(height, width) > max_side:
+            import tensorflow as tf
+
+            scale = max_side / max(height, width)
+            size = (max(1, round(height * scale)), max(1, round(width * scale)))
+            image = tf.image.resize(image, size, method="area").numpy().astype(np.float32)
+            notes.append(f"downscaled from {height}x{width} to {size[0]}x{size[1]}")
+        return image.astype(np.float32, copy=False), "; ".join(notes)
+
     def update(self, **values) -> np.ndarray:
         """Augment ``ROWS x COLUMNS`` copies with these settings; returns them ``(n, h, w, c)``."""
         import tensorflow as tf
@@ -949,7 +1083,8 @@ class AugmentationDashboard(FigureDashboard):
     def status_message(self) -> str:
         on = [f"{k.replace('_range', '')} {v:g}" for k, v in self._values.items() if not isinstance(v, bool) and v]
         flips = [k.replace("_", " ") for k, v in self._values.items() if v is True]
-        return f"{len(self.state)} samples: " + (", ".join(on + flips) or "no augmentation (all identical)")
+        note = f" (image {self.image_note})" if self.image_note else ""
+        return f"{len(self.state)} samples: " + (", ".join(on + flips) or "no augmentation (all identical)") + note
 
 
 class SearchExplorer(FigureDashboard):
@@ -986,15 +1121,21 @@ class SearchExplorer(FigureDashboard):
                  score: str = "score", bins: int = 5):
         import ipywidgets as widgets
 
-        rows = list(rows) if not isinstance(rows, (str, bytes, dict)) else []
+        if not isinstance(score, str) or not score:
+            raise InvalidParameterError(f"score must be the name (a non-empty string) of the score key in the rows, "
+                                        f"got {short_repr(score)}")
+        if isinstance(rows, (str, bytes, dict)) or not isinstance(rows, Iterable):
+            raise InvalidParameterError(f"rows must be a non-empty list of dicts, got {short_repr(rows)}")
+        rows = list(rows)
         if not rows or not all(isinstance(r, dict) and score in r for r in rows):
-            raise ValueError(f"rows must be a non-empty list of dicts, each with a {score!r} entry")
+            raise InvalidParameterError(f"rows must be a non-empty list of dicts, each with a {score!r} entry "
+                                        "(the score key)")
         self.bins = check_int("bins", bins, 2, 12)
         self.score_name = score
         names = [k for k in rows[0] if k != score and len({repr(r.get(k)) for r in rows}) > 1]
         if len(names) < 2:
             raise ValueError(f"rows must vary at least two hyper-parameters, got {names}")
-        self.scores = np.array([float(r[score]) for r in rows])
+        self.scores = np.array([self._score(i, r[score], score) for i, r in enumerate(rows)])
         self.codes, self.labels = {}, {}
         for name in names:
             self.codes[name], self.labels[name] = self._encode([r.get(name) for r in rows])
@@ -1018,8 +1159,32 @@ class SearchExplorer(FigureDashboard):
         self._layout = None
         self._start()
 
+    @staticmethod
+    def _score(index: int, value, name: str) -> float:
+        """A trial's score as a float; ``None`` (a failed or pruned trial, as Optuna reports them) is NaN."""
+        if value is None:
+            return np.nan
+        if isinstance(value, (bool, str, bytes)) or not isinstance(value, (int, float, np.number)):
+            raise InvalidParameterError(f"rows[{index}][{name!r}] must be a number (or None for a failed trial), "
+                                        f"got {short_repr(value)}")
+        return float(value)
+
     def _encode(self, values) -> tuple[np.ndarray, list[str]]:
         numeric = all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in values)
+        if numeric and not np.all(np.isfinite(np.asarray(values, dtype=np.float64))):
+            # NaN / inf values (a failed draw, "no limit") get a column each; the finite ones are binned
+            array = np.asarray(values, dtype=np.float64)
+            finite = np.isfinite(array)
+            specials = sorted({repr(float(v)) for v in array[~finite]}, key=lambda t: ("nan", "-inf", "inf").index(t))
+            codes = np.zeros(len(array), dtype=int)
+            labels = []
+            if finite.any():
+                finite_codes, labels = self._encode([v for v, ok in zip(values, finite) if ok])
+                codes[finite] = finite_codes
+            for text in specials:
+                codes[np.array([repr(float(v)) == text for v in array])] = len(labels)
+                labels.append(text)
+            return codes, labels
         distinct = sorted(set(values), key=lambda v: (str(type(v)), v)) if numeric else sorted(set(map(repr, values)))
         if not numeric or len(distinct) <= self.bins:
             keys = distinct if numeric else distinct

@@ -1,11 +1,19 @@
 """Shared test setup: headless matplotlib, caches outside the repository."""
 
 import os
+import tempfile
 
-import matplotlib
-import pytest
+# hypothesis keeps a cache (constants, examples) in ./.hypothesis unless told otherwise: a temp folder instead
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "dlopt-hypothesis"))
+
+import matplotlib  # noqa: E402 - after the variable above
+import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
 matplotlib.use("Agg")
+# property-based tests: the same examples on every run and machine, no example database in the repository
+settings.register_profile("dlopt", database=None, derandomize=True, deadline=None)
+settings.load_profile("dlopt")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 

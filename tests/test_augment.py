@@ -157,9 +157,10 @@ def test_bad_directories(tmp_path, folders):
     with pytest.raises(ValueError, match="has no images"):
         generator.flow_from_directory(tmp_path / "no_images")
     _write(tmp_path / "mixed" / "a" / "1.png", "RGB")
-    _write(tmp_path / "mixed" / "b" / "2.png", "L")
-    with pytest.raises(ValueError, match="images must all have the same number of channels"):
-        generator.flow_from_directory(tmp_path / "mixed")
+    _write(tmp_path / "mixed" / "b" / "2.gif", "L")  # GIF decodes to RGB only: no grayscale conversion
+    generator.flow_from_directory(tmp_path / "mixed", target_size=(8, 8))  # rgb: both convert
+    with pytest.raises(ValueError, match=r"cannot be read with color_mode='grayscale': b/2.gif"):
+        generator.flow_from_directory(tmp_path / "mixed", color_mode="grayscale", target_size=(8, 8))
     with pytest.raises(ValueError, match="class_mode must be one of"):
         generator.flow_from_directory(folders[0], class_mode="onehot")
     with pytest.raises(ValueError, match="class_mode='binary' needs exactly 2 classes, found 10"):

@@ -137,14 +137,16 @@ def test_make_image_folder_default_goes_to_cache_and_is_reused(tmp_path):
     assert json.loads((folder / "dlopt_manifest.json").read_text())["size"] == 24
 
 
-def test_make_image_folder_refuses_foreign_folder_and_rewrites_changed_settings(tmp_path):
+def test_make_image_folder_refuses_foreign_folder_and_rewrites_changed_settings_on_request(tmp_path):
     foreign = tmp_path / "mine"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("keep me")
     with pytest.raises(ValueError, match="was not written by make_image_folder"):
         data.make_image_folder(foreign)
     folder = data.make_image_folder(tmp_path / "f", images_per_class=2, size=8)
-    data.make_image_folder(folder, images_per_class=4, size=8)
+    with pytest.raises(ValueError, match="overwrite must be True"):  # other settings: only with overwrite=True
+        data.make_image_folder(folder, images_per_class=4, size=8)
+    data.make_image_folder(folder, images_per_class=4, size=8, overwrite=True)
     assert len(list((folder / "0").glob("*.png"))) == 4
 
 

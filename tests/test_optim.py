@@ -140,7 +140,7 @@ def test_momentum_beats_plain_gd_on_the_ill_conditioned_valley():
         (lambda: optim.step_decay(1, 0.1, 0.5, 0), "every must be >= 1"),
         (lambda: optim.cosine_decay(1, 0.0, 10), "initial must be > 0"),
         (lambda: optim.cosine_decay(1, 0.1, 10, warmup_steps=5), "warmup_steps=5 needs a warmup_target"),
-        (lambda: optim.cosine_decay(1, 0.0, 10, warmup_target=0.1), "warmup_steps must be >= 1"),
+        (lambda: optim.cosine_decay(1, 0.0, 10, warmup_target=0.1), r"warmup_target=0.1 needs warmup_steps >= 1"),
         (lambda: optim.cosine_decay(1, -0.1, 10, warmup_target=0.1, warmup_steps=2), "initial must be >= 0"),
     ],
 )

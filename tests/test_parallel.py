@@ -229,7 +229,7 @@ def test_good_tf_config_and_make_tf_config():
         (lambda: parallel.photo_pipeline([], "serial"), "files must be a non-empty sequence"),
         (lambda: parallel.compare_pipelines([b"x"], modes=()), "modes must name at least one"),
         (lambda: parallel.thread_scaling(threads=()), "threads must name at least one"),
-        (lambda: parallel.thread_scaling(threads=(0,)), r"threads must be in \[1, 1024\], got 0"),
+        (lambda: parallel.thread_scaling(threads=(0,)), r"threads\[0\] must be in \[1, 1024\], got 0"),
         (lambda: parallel.thread_scaling(onednn="yes"), "onednn must be None, True or False"),
         (lambda: parallel.plot_throughputs([]), "results must contain at least one"),
         (lambda: parallel.train_replicated(steps=0), r"steps must be in \[1, 100000\], got 0"),

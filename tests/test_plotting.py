@@ -31,7 +31,7 @@ def test_show_images_grid_and_labels():
         ({"images": np.zeros((0, 8, 8))}, "images must have shape"),
         ({"images": np.zeros((2, 8, 8)), "labels": [1]}, "labels must have one entry per image"),
         ({"images": np.zeros((2, 8, 8)), "ncols": 0}, "ncols must be in"),
-        ({"images": np.zeros((2, 8, 8)), "size": 0}, "size must be > 0"),
+        ({"images": np.zeros((2, 8, 8)), "size": 0}, r"size must be in \(0, 10\]"),
     ],
 )
 def test_show_images_bad_input(kwargs, message):
