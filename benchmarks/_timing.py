@@ -22,3 +22,10 @@ def time_calls(function, arguments):
         function(argument)
         seconds.append(time.perf_counter() - start)
     return seconds
+
+
+def goal(name: str, value: float, target: float, *, at_least: bool = True, unit: str = "x") -> None:
+    """Print ``GOAL <name>: met|missed (<value> vs >= <target>)``: the line ``make bench`` collects."""
+    met = value >= target if at_least else value <= target
+    sign = ">=" if at_least else "<="
+    print(f"GOAL {name}: {'met' if met else 'missed'} ({value:.3g}{unit} vs {sign} {target:g}{unit})")

@@ -9,12 +9,12 @@ Also measured: ours with nearest interpolation, and on uint8 input. Prints last
     python benchmarks/augment_throughput.py
 """
 
-import _timing  # noqa: F401  (environment, import path)
+import _timing
+import keras
 import numpy as np
+import tensorflow as tf
 
 import dlopt_helpers as dh
-import keras
-import tensorflow as tf
 from dlopt_helpers.augment import ImageDataGenerator
 
 N, SIZE, BATCH, REPEATS = (400, 128, 32, 1) if _timing.QUICK else (2000, 128, 32, 3)
@@ -27,7 +27,7 @@ def images_uint8():
     for i in range(N):
         photo = photos[i % 2]
         top, left = rng.integers(0, photo.shape[0] - SIZE), rng.integers(0, photo.shape[1] - SIZE)
-        out[i] = photo[top:top + SIZE, left:left + SIZE]
+        out[i] = photo[top : top + SIZE, left : left + SIZE]
     return out
 
 
@@ -42,14 +42,17 @@ def main():
     settings = {"rotation_range": 20, "width_shift_range": 0.2, "height_shift_range": 0.2, "horizontal_flip": True}
 
     legacy = tf.keras.preprocessing.image.ImageDataGenerator(**settings, fill_mode="nearest")
-    legacy_rate = rate(lambda: (legacy.flow(x, batch_size=BATCH, shuffle=False, seed=0)[i]
-                                for i in range(int(np.ceil(N / BATCH)))))
+    legacy_rate = rate(
+        lambda: (legacy.flow(x, batch_size=BATCH, shuffle=False, seed=0)[i] for i in range(int(np.ceil(N / BATCH))))
+    )
 
-    chain = keras.Sequential([
-        keras.layers.RandomRotation(20 / 360, fill_mode="nearest", interpolation="bilinear", seed=0),
-        keras.layers.RandomTranslation(0.2, 0.2, fill_mode="nearest", interpolation="bilinear", seed=1),
-        keras.layers.RandomFlip("horizontal", seed=2),
-    ])
+    chain = keras.Sequential(
+        [
+            keras.layers.RandomRotation(20 / 360, fill_mode="nearest", interpolation="bilinear", seed=0),
+            keras.layers.RandomTranslation(0.2, 0.2, fill_mode="nearest", interpolation="bilinear", seed=1),
+            keras.layers.RandomFlip("horizontal", seed=2),
+        ]
+    )
     # the Keras chain gets the same fast source as ours: batches gathered by index from one tensor
     images = tf.constant(x)
 
@@ -72,13 +75,21 @@ def main():
     nearest_rate = rate(lambda: iter(nearest_dataset))
     uint8_dataset = ours.flow(x8, batch_size=BATCH, shuffle=False, seed=0, repeat=False)
     uint8_rate = rate(lambda: iter(uint8_dataset))
-    plain_rate = rate(lambda: iter(indices.map(plain_batch, num_parallel_calls=tf.data.AUTOTUNE)
-                                   .prefetch(tf.data.AUTOTUNE)))
+    plain_rate = rate(
+        lambda: iter(indices.map(plain_batch, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE))
+    )
 
-    for name, value in [("legacy ImageDataGenerator.flow", legacy_rate), ("keras Random* chain in tf.data", keras_rate),
-                        ("dlopt augment, bilinear, float32", ours_rate), ("dlopt augment, nearest, float32", nearest_rate),
-                        ("dlopt augment, bilinear, uint8 in", uint8_rate), ("tf.data, no augmentation", plain_rate)]:
+    for name, value in [
+        ("legacy ImageDataGenerator.flow", legacy_rate),
+        ("keras Random* chain in tf.data", keras_rate),
+        ("dlopt augment, bilinear, float32", ours_rate),
+        ("dlopt augment, nearest, float32", nearest_rate),
+        ("dlopt augment, bilinear, uint8 in", uint8_rate),
+        ("tf.data, no augmentation", plain_rate),
+    ]:
         print(f"{name:<34} {value:8.0f} img/s   {value / legacy_rate:5.1f}x legacy")
+    _timing.goal("augment_throughput_vs_legacy", ours_rate / legacy_rate, 4)
+    _timing.goal("augment_throughput_vs_keras_layers", ours_rate / keras_rate, 2)
     print(f"augment_throughput ratio={ours_rate / legacy_rate:.1f} vs_keras_layers={ours_rate / keras_rate:.1f}")
 
 

@@ -12,20 +12,23 @@ example, 2 arms x 4 seeds x 8 epochs on the digits. The workers are started once
 
 import time
 
-import _timing  # noqa: F401  (environment, import path)
+import _timing
 
 import dlopt_helpers as dh
 
 
 def run(seed, hidden_units, epochs=2 if _timing.QUICK else 8):
-    import keras
-
     digits = dh.data.load_digits_images(seed=0)
     model = dh.models.build_running_example(hidden_units=hidden_units, seed=seed)
-    model.compile(optimizer=keras.optimizers.SGD(0.05), metrics=["accuracy"],
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    history = model.fit(digits.x_train, digits.y_train, validation_data=(digits.x_val, digits.y_val),
-                        epochs=epochs, batch_size=32, verbose=0)
+    dh.models.compile_running_example(model, "sgd", learning_rate=0.05, metrics=["accuracy"])
+    history = model.fit(
+        digits.x_train,
+        digits.y_train,
+        validation_data=(digits.x_val, digits.y_val),
+        epochs=epochs,
+        batch_size=32,
+        verbose=0,
+    )
     return history.history["val_accuracy"][-1]
 
 
@@ -37,13 +40,14 @@ def timed(n_jobs):
 
 
 def main():
-    cores = dh.experiments.usable_cores()
+    cores = dh.env.usable_cores()
     jobs = min(cores, 8)
     if jobs > 1:
         dh.experiments.compare(run, {"warm-up": {"hidden_units": 4, "epochs": 1}}, seeds=jobs, n_jobs=jobs)
     sequential = timed(1)
     parallel = timed(jobs) if jobs > 1 else sequential
     print(f"one process {sequential:.2f} s, {jobs} workers {parallel:.2f} s")
+    _timing.goal("seeds_parallel_2_cores", sequential / parallel, 1.3)
     print(f"seeds_parallel ratio={sequential / parallel:.2f} cores={cores}")
 
 

@@ -15,9 +15,9 @@ notebook that introduces it.
 - ``parallel``: devices, tf.data on several cores, replicas and worker processes (notebook 06)
 - ``tuning``: the learning-rate range test, a scikit-learn wrapper for the running example, search results (notebook 07)
 - ``trends``: int8 quantization, self-supervised pre-training, saliency / integrated gradients, DP-SGD (notebook 09)
-- ``references``: the bibliography (``docs/references.bib``) and the bilingual glossary (notebook 10)
+- ``references``: the bibliography (``dlopt_helpers/references.bib``) and the bilingual glossary (notebook 10)
 - ``plotting``: the course's figure style and shared figures
-- ``widgets``: live dashboards
+- ``dashboards``: live dashboards, one module per dashboard (``widgets`` is their alias for older notebooks)
 - ``exercises``: ``check(exercise_id, answer)``
 """
 
@@ -30,11 +30,28 @@ import os as _os
 _os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from ._tf import import_tensorflow as _import_tensorflow  # noqa: E402
+from ._tf import import_tensorflow as _import_tensorflow
 
 _import_tensorflow()
 
-from . import augment, concepts, data, exercises, experiments, losses, models, optim, parallel, plotting, references, regularization, trends, tuning, widgets  # noqa: E402
+from . import (  # noqa: E402
+    augment,
+    concepts,
+    dashboards,
+    data,
+    exercises,
+    experiments,
+    losses,
+    models,
+    optim,
+    parallel,
+    plotting,
+    references,
+    regularization,
+    trends,
+    tuning,
+    widgets,
+)
 from .env import Stopwatch, cache_dir, environment_report, set_seed  # noqa: E402
 from .exercises import check  # noqa: E402
 
@@ -46,6 +63,7 @@ __all__ = [
     "cache_dir",
     "check",
     "concepts",
+    "dashboards",
     "data",
     "environment_report",
     "exercises",

@@ -28,29 +28,68 @@ import math
 import numbers
 import os
 import reprlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 __all__ = [
-    "InvalidParameterError", "Constraint", "Integer", "Real", "Boolean", "Options", "Array", "Sequence",
-    "Instance", "IsCallable", "PathLike", "validate_params", "check",
-    "check_int", "check_float", "check_bool", "check_choice", "check_size_pair", "check_fraction_pair",
-    "check_finite_array", "check_xy", "check_labels", "check_memory", "gigabytes", "MAX_BYTES", "MAX_STEPS",
+    "InvalidParameterError",
+    "Constraint",
+    "Integer",
+    "Real",
+    "Boolean",
+    "Options",
+    "Array",
+    "Sequence",
+    "Instance",
+    "IsCallable",
+    "PathLike",
+    "validate_params",
+    "check",
+    "check_int",
+    "check_float",
+    "check_bool",
+    "check_choice",
+    "check_size_pair",
+    "check_fraction_pair",
+    "check_finite_array",
+    "check_xy",
+    "check_labels",
+    "check_memory",
+    "gigabytes",
+    "MAX_BYTES",
+    "MAX_STEPS",
     "short_repr",
 ]
 
 MAX_BYTES = 10**9  # the most memory one call (or one batch) may ask for: 1 GB
 MAX_STEPS = 100_000  # the most steps / iterations a from-scratch loop may be asked for
+#: every public ``seed`` is an int in [0, SEED_MAX]: what ``tf.random``, NumPy and Keras' seed generators all take
+SEED_MAX = 2**31 - 1
+
+
+def sub_seed(seed: int, k: int) -> int:
+    """The k-th seed derived from ``seed`` (for a model's second, third... initializer), inside [0, SEED_MAX]."""
+    return (seed + k) % (SEED_MAX + 1)
+
 
 _repr = reprlib.Repr()
 _repr.maxstring, _repr.maxother, _repr.maxlist, _repr.maxtuple, _repr.maxdict = 60, 60, 6, 6, 4
 
 
-_SAFE_REPRS = {object.__repr__, str.__repr__, int.__repr__, float.__repr__, bytes.__repr__, list.__repr__,
-               tuple.__repr__, dict.__repr__, set.__repr__}
+_SAFE_REPRS = {
+    object.__repr__,
+    str.__repr__,
+    int.__repr__,
+    float.__repr__,
+    bytes.__repr__,
+    list.__repr__,
+    tuple.__repr__,
+    dict.__repr__,
+    set.__repr__,
+}
 
 
 def short_repr(value: Any) -> str:
@@ -59,7 +98,7 @@ def short_repr(value: Any) -> str:
         return f"array of shape {value.shape} and dtype {value.dtype}"
     try:
         return _repr.repr(value) if type(value).__repr__ in _SAFE_REPRS else repr(value)[:200]
-    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real problem
+    except Exception:
         return f"<{type(value).__name__} object>"
 
 
@@ -116,8 +155,9 @@ class Integer(Constraint):
             raise InvalidParameterError(f"{name} must be an integer, got {short_repr(value)}")
         value = int(value)  # Python ints compare exactly at any size (10**400 included)
         if _outside(value, self.low, self.high, self.closed):
-            raise InvalidParameterError(f"{name} must be {_bounds(self.low, self.high, self.closed)}, "
-                                        f"got {short_repr(value)}")
+            raise InvalidParameterError(
+                f"{name} must be {_bounds(self.low, self.high, self.closed)}, got {short_repr(value)}"
+            )
         return value
 
 
@@ -141,8 +181,9 @@ class Real(Constraint):
         if math.isnan(number) or (self.finite and math.isinf(number)):
             raise InvalidParameterError(f"{name} must be finite, got {short_repr(value)}")
         if _outside(number, self.low, self.high, self.closed):
-            raise InvalidParameterError(f"{name} must be {_bounds(self.low, self.high, self.closed)}, "
-                                        f"got {short_repr(value)}")
+            raise InvalidParameterError(
+                f"{name} must be {_bounds(self.low, self.high, self.closed)}, got {short_repr(value)}"
+            )
         return number
 
 
@@ -169,9 +210,16 @@ class Options(Constraint):
 
     def convert(self, name, value):
         for choice in self.choices:  # same kind of value: "1" is not 1, True is not 1, np.str_("sgd") is "sgd"
-            same_kind = (type(value) is type(choice) or (isinstance(choice, str) and isinstance(value, str))
-                         or (isinstance(choice, numbers.Number) and isinstance(value, numbers.Number)
-                             and not isinstance(value, bool) and not isinstance(choice, bool)))
+            same_kind = (
+                type(value) is type(choice)
+                or (isinstance(choice, str) and isinstance(value, str))
+                or (
+                    isinstance(choice, numbers.Number)
+                    and isinstance(value, numbers.Number)
+                    and not isinstance(value, bool)
+                    and not isinstance(choice, bool)
+                )
+            )
             if same_kind and value == choice:
                 return type(choice)(value) if isinstance(choice, str) else value
         self.fail(name, value)
@@ -229,8 +277,9 @@ class PathLike(Constraint):
 class Sequence(Constraint):
     """A list or tuple (never a string) of items that each meet ``item``; returned as a tuple."""
 
-    def __init__(self, item: Constraint | tuple | None = None, min_len: int = 0, max_len: int | None = None,
-                 unique: bool = False):
+    def __init__(
+        self, item: Constraint | tuple | None = None, min_len: int = 0, max_len: int | None = None, unique: bool = False
+    ):
         self.item, self.min_len, self.max_len, self.unique = item, min_len, max_len, unique
 
     def describe(self) -> str:
@@ -260,18 +309,33 @@ class Sequence(Constraint):
 class Array(Constraint):
     """Array-like numbers: dimensions or shape (``None`` = any size there), finite, value range; a NumPy array."""
 
-    def __init__(self, ndim: int | Iterable[int] | None = None, shape: tuple | None = None, dtype=np.float64,
-                 finite: bool = True, low=None, high=None, min_size: int = 1, integer: bool = False):
+    def __init__(
+        self,
+        ndim: int | Iterable[int] | None = None,
+        shape: tuple | None = None,
+        dtype=np.float64,
+        finite: bool = True,
+        low=None,
+        high=None,
+        min_size: int = 1,
+        integer: bool = False,
+    ):
         self.ndim = (ndim,) if isinstance(ndim, int) else (tuple(ndim) if ndim is not None else None)
         self.shape, self.dtype, self.finite = shape, dtype, finite
         self.low, self.high, self.min_size, self.integer = low, high, min_size, integer
 
     def describe(self) -> str:
-        dims = f"{' or '.join(map(str, self.ndim))}-dimensional " if self.ndim is not None and self.shape is None else ""
+        dims = (
+            f"{' or '.join(map(str, self.ndim))}-dimensional " if self.ndim is not None and self.shape is None else ""
+        )
         parts = [f"{'a' if dims else 'an'} {dims}array of " + ("integers" if self.integer else "numbers")]
         if self.shape is not None:
-            parts.append("of shape (" + ", ".join("any" if s is None else str(s) for s in self.shape)
-                         + ("," if len(self.shape) == 1 else "") + ")")
+            parts.append(
+                "of shape ("
+                + ", ".join("any" if s is None else str(s) for s in self.shape)
+                + ("," if len(self.shape) == 1 else "")
+                + ")"
+            )
         if self.low is not None or self.high is not None:
             parts.append(_bounds(self.low, self.high, "both"))
         return " ".join(parts)
@@ -295,8 +359,10 @@ class Array(Constraint):
         if self.ndim is not None and array.ndim not in self.ndim:
             dims = " or ".join(map(str, self.ndim))
             raise InvalidParameterError(f"{name} must be {dims}-dimensional, got shape {array.shape}")
-        if self.shape is not None and (array.ndim != len(self.shape) or any(
-                want is not None and want != got for want, got in zip(self.shape, array.shape))):
+        if self.shape is not None and (
+            array.ndim != len(self.shape)
+            or any(want is not None and want != got for want, got in zip(self.shape, array.shape))
+        ):
             self.fail(name, value, f"got shape {array.shape}")
         if array.size < self.min_size:
             if self.min_size == 1:
@@ -379,9 +445,11 @@ def validate_params(**constraints) -> Callable:
 
 # --- the one-call checks used inside bodies (kept: every module uses them) ---------------------
 
+
 def _closed(low_inclusive: bool, high_inclusive: bool) -> str:
     return {(True, True): "both", (True, False): "left", (False, True): "right", (False, False): "neither"}[
-        (bool(low_inclusive), bool(high_inclusive))]
+        (bool(low_inclusive), bool(high_inclusive))
+    ]
 
 
 def check_int(name: str, value: Any, low=None, high=None, *, low_inclusive=True, high_inclusive=True) -> int:
@@ -417,8 +485,9 @@ def check_size_pair(name: str, value: Any, low: int = 1, high: int | None = None
     try:
         height, width = pair.convert(name, value)
     except InvalidParameterError:
-        raise InvalidParameterError(f"{name} must be a pair of integers (height, width), got {short_repr(value)}") \
-            from None
+        raise InvalidParameterError(
+            f"{name} must be a pair of integers (height, width), got {short_repr(value)}"
+        ) from None
     if min(height, width) < low or (high is not None and max(height, width) > high):
         allowed = f">= {low}" if high is None else f"in [{low}, {high}]"
         raise InvalidParameterError(f"{name} must contain integers {allowed}, got {(height, width)!r}")
@@ -476,5 +545,6 @@ def check_memory(what: str, nbytes: float, detail: str, limit: float = MAX_BYTES
     values per batch")`` -> ``target_size x batch_size would need 6.44 GB (...); at most 1 GB is allowed``.
     """
     if nbytes > limit:
-        raise InvalidParameterError(f"{what} would need {gigabytes(nbytes)} ({detail}); at most {gigabytes(limit)} "
-                                    "is allowed")
+        raise InvalidParameterError(
+            f"{what} would need {gigabytes(nbytes)} ({detail}); at most {gigabytes(limit)} is allowed"
+        )

@@ -1,4 +1,4 @@
-"""Entry point of the processes ``dlopt_helpers.parallel`` starts (not for direct use).
+"""Entry point of the processes ``dlopt_helpers.parallel`` starts (not for direct use; see ``parallel._launch``).
 
 ``python -m dlopt_helpers._worker matmul --threads N ...``
     Time matrix multiplications with TensorFlow's intra-op pool set to ``N`` threads
@@ -31,8 +31,15 @@ def matmul(args) -> None:
         start = time.perf_counter()
         multiply(a, b).numpy()
         seconds.append(time.perf_counter() - start)
-    print(json.dumps({"seconds": seconds, "threads": tf.config.threading.get_intra_op_parallelism_threads(),
-                      "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS")}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "threads": tf.config.threading.get_intra_op_parallelism_threads(),
+                "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
+            }
+        )
+    )
 
 
 def multiworker(args) -> None:
@@ -49,31 +56,39 @@ def multiworker(args) -> None:
     saved = {}
     if args.fit:
         saved["fit_error"] = np.array(_try_fit(strategy, args))
-    run = parallel.train_replicated(strategy, steps=args.steps, global_batch_size=args.global_batch_size,
-                                    learning_rate=args.learning_rate, seed=args.seed)
+    run = parallel.train_replicated(
+        strategy,
+        steps=args.steps,
+        global_batch_size=args.global_batch_size,
+        learning_rate=args.learning_rate,
+        seed=args.seed,
+    )
     saved.update({f"w{j}": w for j, w in enumerate(run.weights)})
-    np.savez(os.environ["DLOPT_WORKER_OUT"], losses=run.losses, n_weights=len(run.weights),
-             replicas=run.replicas, index=tf_config["task"]["index"], **saved)
+    np.savez(
+        os.environ["DLOPT_WORKER_OUT"],
+        losses=run.losses,
+        n_weights=len(run.weights),
+        replicas=run.replicas,
+        index=tf_config["task"]["index"],
+        **saved,
+    )
 
 
 def _try_fit(strategy, args) -> str:
     """``model.fit`` under MultiWorkerMirroredStrategy: '' if it trains, else its error's first line."""
-    import keras
     import tensorflow as tf
 
     from .data import load_digits_images
-    from .models import build_running_example
+    from .models import build_running_example, compile_running_example
 
     split = load_digits_images()
     with strategy.scope():
-        model = build_running_example(seed=args.seed)
-        model.compile(optimizer=keras.optimizers.SGD(args.learning_rate),
-                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        model = compile_running_example(build_running_example(seed=args.seed), "sgd", learning_rate=args.learning_rate)
     dataset = tf.data.Dataset.from_tensor_slices((split.x_train, split.y_train)).repeat()
     dataset = dataset.batch(args.global_batch_size, drop_remainder=True)
     try:
         model.fit(dataset, steps_per_epoch=2, epochs=1, verbose=0)
-    except Exception as error:  # noqa: BLE001 - we report whatever fit raises
+    except Exception as error:
         return f"{type(error).__name__}: {' '.join(str(error).split())}"[:300]
     return ""
 

@@ -119,12 +119,15 @@ def warp_nearest(image, matrix, fill_value: float = 0.0) -> np.ndarray:
     try:
         inverse = np.linalg.inv(matrix)
     except np.linalg.LinAlgError:
-        raise InvalidParameterError(f"matrix must be invertible (each output pixel is looked up through its inverse), "
-                                    f"got a singular matrix {matrix.tolist()}") from None
+        raise InvalidParameterError(
+            f"matrix must be invertible (each output pixel is looked up through its inverse), "
+            f"got a singular matrix {matrix.tolist()}"
+        ) from None
     if inverse[2, 2] == 0 or not np.all(np.isfinite(inverse)):
         raise InvalidParameterError(
             "matrix must map the image plane to itself: the bottom-right entry of its inverse is 0, so the output "
-            f"origin comes from a point at infinity (a degenerate projective transform), got {matrix.tolist()}")
+            f"origin comes from a point at infinity (a degenerate projective transform), got {matrix.tolist()}"
+        )
     inverse = (inverse / inverse[2, 2]).astype(np.float32)  # TensorFlow works in float32
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     scale = inverse[2, 0] * xs + inverse[2, 1] * ys + np.float32(1)

@@ -18,8 +18,19 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from ._validation import (
-    Boolean, Integer, InvalidParameterError, Options, PathLike, Real, check_choice, check_fraction_pair, check_int,
-    check_memory, check_size_pair, validate_params,
+    SEED_MAX,
+    Boolean,
+    Integer,
+    InvalidParameterError,
+    Options,
+    PathLike,
+    Real,
+    check_choice,
+    check_fraction_pair,
+    check_int,
+    check_memory,
+    check_size_pair,
+    validate_params,
 )
 from .env import cache_dir
 
@@ -51,17 +62,19 @@ def _check_split_counts(n: int, n_classes: int | None, test_size: float, val_siz
     n_rest = n - n_test
     if n_test < need:
         raise InvalidParameterError(
-            f"test_size must give at least {need} test samples ({why}) out of {n}, got {test_size} "
-            f"({n_test} samples)")
+            f"test_size must give at least {need} test samples ({why}) out of {n}, got {test_size} ({n_test} samples)"
+        )
     n_val = 0 if val_size == 0 else math.ceil(val_size / (1 - test_size) * n_rest)
     if val_size and n_val < need:
         raise InvalidParameterError(
             f"val_size must be 0 or give at least {need} validation samples ({why}) out of {n}, got {val_size} "
-            f"({n_val} samples)")
+            f"({n_val} samples)"
+        )
     if n_rest - n_val < need:
         raise InvalidParameterError(
             f"test_size + val_size must leave at least {need} training samples ({why}) out of {n}, got "
-            f"{test_size} + {val_size} ({n_rest - n_val} samples)")
+            f"{test_size} + {val_size} ({n_rest - n_val} samples)"
+        )
 
 
 @dataclass(frozen=True)
@@ -146,7 +159,7 @@ def load_digits_images(
     """
     size = check_int("size", size, 8, 256)
     test_size, val_size = check_fraction_pair(test_size, val_size)
-    seed = check_int("seed", seed, 0, 2**32 - 1)
+    seed = check_int("seed", seed, 0, SEED_MAX)
     check_choice("interpolation", interpolation, _INTERPOLATIONS)
     _check_split_counts(1797, 10, test_size, val_size)
 
@@ -197,7 +210,7 @@ def load_table(
     """
     check_choice("name", name, TABLES)
     test_size, val_size = check_fraction_pair(test_size, val_size)
-    seed = check_int("seed", seed, 0, 2**32 - 1)
+    seed = check_int("seed", seed, 0, SEED_MAX)
     standardize = Boolean().convert("standardize", standardize)
     _check_split_counts(442 if name == "diabetes" else 569, None if name == "diabetes" else 2, test_size, val_size)
 
@@ -219,7 +232,12 @@ def load_table(
         x_val = scaler.transform(x_val) if len(x_val) else x_val
     as32 = lambda a: np.asarray(a, dtype=np.float32)  # noqa: E731
     return Split(
-        as32(x_train), y_train, as32(x_val), y_val, as32(x_test), y_test,
+        as32(x_train),
+        y_train,
+        as32(x_val),
+        y_val,
+        as32(x_test),
+        y_test,
         feature_names=tuple(bunch.feature_names),
         target_names=target_names,
         task=task,
@@ -227,8 +245,9 @@ def load_table(
     )
 
 
-@validate_params(n_train=Integer(5, 100_000), n_val=Integer(1, 100_000), noise=Real(0, 10, closed="left"),
-                 seed=Integer(0, 2**32 - 1))
+@validate_params(
+    n_train=Integer(5, 100_000), n_val=Integer(1, 100_000), noise=Real(0, 10, closed="left"), seed=Integer(0, SEED_MAX)
+)
 def make_curve(n_train: int = 30, n_val: int = 200, noise: float = 0.3, seed: int = 0) -> Split:
     """A 1-D regression that a high-degree polynomial over-fits: ``y = sin(π x) + x/2 + noise``, ``x`` in [-1, 1].
 
@@ -250,14 +269,30 @@ def make_curve(n_train: int = 30, n_val: int = 200, noise: float = 0.3, seed: in
     x_train, y_train = sample(n_train)
     x_val, y_val = sample(n_val)
     x_test, y_test = sample(n_val)
-    return Split(x_train, y_train, x_val, y_val, x_test, y_test, feature_names=("x",), target_names=("y",),
-                 task="regression", description=f"curve sin(πx) + x/2, noise {noise}")
+    return Split(
+        x_train,
+        y_train,
+        x_val,
+        y_val,
+        x_test,
+        y_test,
+        feature_names=("x",),
+        target_names=("y",),
+        task="regression",
+        description=f"curve sin(πx) + x/2, noise {noise}",
+    )
 
 
-@validate_params(n_train=Integer(10, 1_000_000), n_test=Integer(2, 1_000_000), length=Integer(2, 10_000),
-                 marker_rate=Real(0, 1), seed=Integer(0, 2**32 - 1))
-def make_last_marked(n_train: int = 3000, n_test: int = 1000, length: int = 30, marker_rate: float = 0.15,
-                     seed: int = 0) -> Split:
+@validate_params(
+    n_train=Integer(10, 1_000_000),
+    n_test=Integer(2, 1_000_000),
+    length=Integer(2, 10_000),
+    marker_rate=Real(0, 1),
+    seed=Integer(0, SEED_MAX),
+)
+def make_last_marked(
+    n_train: int = 3000, n_test: int = 1000, length: int = 30, marker_rate: float = 0.15, seed: int = 0
+) -> Split:
     """A sequence task where order matters: report the digit at the **last** marked step.
 
     Each step carries a digit 0-9 (one-hot) and a marker bit (the 11th feature); every
@@ -276,8 +311,11 @@ def make_last_marked(n_train: int = 3000, n_test: int = 1000, length: int = 30, 
         with the estimate.
     """
     sequences = n_train + n_test + n_test // 2
-    check_memory("n_train, n_test and length", sequences * length * 11 * 4,
-                 f"{sequences:,} sequences x {length:,} steps x 11 float32 features")
+    check_memory(
+        "n_train, n_test and length",
+        sequences * length * 11 * 4,
+        f"{sequences:,} sequences x {length:,} steps x 11 float32 features",
+    )
     rng = np.random.default_rng(seed)
 
     def sample(n):
@@ -291,10 +329,18 @@ def make_last_marked(n_train: int = 3000, n_test: int = 1000, length: int = 30, 
     x_train, y_train = sample(n_train)
     x_val, y_val = sample(n_test // 2)
     x_test, y_test = sample(n_test)
-    return Split(x_train, y_train, x_val, y_val, x_test, y_test,
-                 feature_names=tuple(f"digit_{d}" for d in range(10)) + ("marker",),
-                 target_names=tuple(str(d) for d in range(10)), task="classification",
-                 description=f"last marked digit, length {length}, marker rate {marker_rate}")
+    return Split(
+        x_train,
+        y_train,
+        x_val,
+        y_val,
+        x_test,
+        y_test,
+        feature_names=tuple(f"digit_{d}" for d in range(10)) + ("marker",),
+        target_names=tuple(str(d) for d in range(10)),
+        task="classification",
+        description=f"last marked digit, length {length}, marker rate {marker_rate}",
+    )
 
 
 def load_sample_images(size: tuple[int, int] | None = None) -> dict[str, np.ndarray]:
@@ -327,9 +373,14 @@ def load_sample_images(size: tuple[int, int] | None = None) -> dict[str, np.ndar
     return images
 
 
-@validate_params(directory=(None, PathLike()), source=Options("digits", "sample_images"),
-                 images_per_class=Integer(1, 500), size=Integer(8, 256), seed=Integer(0, 2**32 - 1),
-                 overwrite=Boolean())
+@validate_params(
+    directory=(None, PathLike()),
+    source=Options("digits", "sample_images"),
+    images_per_class=Integer(1, 500),
+    size=Integer(8, 256),
+    seed=Integer(0, SEED_MAX),
+    overwrite=Boolean(),
+)
 def make_image_folder(
     directory: str | os.PathLike | None = None,
     source: str = "digits",
@@ -375,8 +426,7 @@ def make_image_folder(
         The folder (absolute).
     """
     if source == "digits" and images_per_class > 174:
-        raise InvalidParameterError(
-            f"images_per_class must be <= 174 for source='digits', got {images_per_class}")
+        raise InvalidParameterError(f"images_per_class must be <= 174 for source='digits', got {images_per_class}")
     settings = {"source": source, "images_per_class": images_per_class, "size": size, "seed": seed}
     if directory is None:
         directory = cache_dir("image_folders") / f"{source}_{size}px_{images_per_class}x_seed{seed}"
@@ -480,9 +530,7 @@ def _folder_images(source, per_class, size, rng) -> dict[str, list[np.ndarray]]:
             indices = rng.choice(np.flatnonzero(bunch.target == digit), per_class, replace=False)
             images = (bunch.images[indices] / 16.0)[..., None].astype(np.float32)
             resized = tf.image.resize(images, (size, size), method="bilinear").numpy()
-            result[str(digit)] = [
-                np.clip(np.round(img[..., 0] * 255), 0, 255).astype(np.uint8) for img in resized
-            ]
+            result[str(digit)] = [np.clip(np.round(img[..., 0] * 255), 0, 255).astype(np.uint8) for img in resized]
         return result
     result = {}
     for name, photo in load_sample_images().items():

@@ -28,8 +28,18 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
-    "EXPLOSION_FACTOR", "CHANCE_FACTOR", "FAR_FACTOR", "SPIKE_FACTOR", "CHANCE_TOLERANCE", "ACCURACY_EPS",
-    "PATIENCE", "LEARNED_MARGIN", "Divergence", "exploding", "surface_divergence", "find_divergence",
+    "EXPLOSION_FACTOR",
+    "CHANCE_FACTOR",
+    "FAR_FACTOR",
+    "SPIKE_FACTOR",
+    "CHANCE_TOLERANCE",
+    "ACCURACY_EPS",
+    "PATIENCE",
+    "LEARNED_MARGIN",
+    "Divergence",
+    "exploding",
+    "surface_divergence",
+    "find_divergence",
 ]
 
 #: on a surface: a loss this many times the start loss counts as exploding
@@ -77,8 +87,9 @@ class Divergence:
         return f"diverged at step {step}: {rate}{detail}"
 
 
-def exploding(loss: float, *, start_loss: float | None = None, num_classes: int | None = None,
-              factor: float = EXPLOSION_FACTOR) -> str | None:
+def exploding(
+    loss: float, *, start_loss: float | None = None, num_classes: int | None = None, factor: float = EXPLOSION_FACTOR
+) -> str | None:
     """``'non_finite'`` or ``'exploding'`` if this one loss value counts as diverged, else ``None``."""
     if not math.isfinite(loss):
         return "non_finite"
@@ -98,8 +109,9 @@ def _fmt_box(box) -> str:
     return f"x in [{x0:g}, {x1:g}], y in [{y0:g}, {y1:g}]"
 
 
-def surface_divergence(step: int, point, loss: float, start_loss: float | None, xlim, ylim,
-                       domain=None) -> Divergence | None:
+def surface_divergence(
+    step: int, point, loss: float, start_loss: float | None, xlim, ylim, domain=None
+) -> Divergence | None:
     """The rule for one step of an optimizer on a 2-D surface (``domain``: ``(xlim, ylim)`` or ``None``).
 
     At step 0 anything out of bounds is the start's fault; later, leaving ``domain`` is leaving the
@@ -112,24 +124,42 @@ def surface_divergence(step: int, point, loss: float, start_loss: float | None, 
     if step == 0:
         if far or outside or not math.isfinite(loss):
             box = _fmt_box(domain if domain is not None else (xlim, ylim))
-            why = ("far outside the box" if far else "outside the box, where the loss is unknown," if outside
-                   else "a point where the loss is not finite, for the box")
-            return Divergence(0, "far" if far else ("left_box" if outside else "non_finite"), "start",
-                              f"the start {_fmt_point(point)} is {why} {box}; choose a start inside it")
+            why = (
+                "far outside the box"
+                if far
+                else "outside the box, where the loss is unknown,"
+                if outside
+                else "a point where the loss is not finite, for the box"
+            )
+            return Divergence(
+                0,
+                "far" if far else ("left_box" if outside else "non_finite"),
+                "start",
+                f"the start {_fmt_point(point)} is {why} {box}; choose a start inside it",
+            )
         return None
     if outside and not far:
-        return Divergence(step, "left_box", "left_surface",
-                          f"the path left the surface at {_fmt_point(point)}; its loss is only known for "
-                          f"{_fmt_box(domain)}")
+        return Divergence(
+            step,
+            "left_box",
+            "left_surface",
+            f"the path left the surface at {_fmt_point(point)}; its loss is only known for {_fmt_box(domain)}",
+        )
     if far:
         return Divergence(step, "far", "learning_rate")
     kind = exploding(loss, start_loss=start_loss)
     return None if kind is None else Divergence(step, kind, "learning_rate")
 
 
-def find_divergence(losses, *, num_classes: int | None = None, start_loss: float | None = None,
-                    val_accuracy=None, factor: float = EXPLOSION_FACTOR,
-                    patience: int = PATIENCE) -> Divergence | None:
+def find_divergence(
+    losses,
+    *,
+    num_classes: int | None = None,
+    start_loss: float | None = None,
+    val_accuracy=None,
+    factor: float = EXPLOSION_FACTOR,
+    patience: int = PATIENCE,
+) -> Divergence | None:
     """The first divergence in a recorded loss history (per chunk or per epoch), or ``None``.
 
     ``num_classes`` switches on the classifier rules (``10 log K``, and stuck at chance after a spike);
@@ -143,8 +173,12 @@ def find_divergence(losses, *, num_classes: int | None = None, start_loss: float
     armed, at_chance = None, 0  # what set off the watch for "stuck at chance", and points at chance since
     for i, loss in enumerate(losses):
         loss = float(loss)
-        kind = exploding(loss, num_classes=num_classes, factor=factor,
-                         start_loss=None if num_classes else (reference if i > 0 or start_loss is not None else None))
+        kind = exploding(
+            loss,
+            num_classes=num_classes,
+            factor=factor,
+            start_loss=None if num_classes else (reference if i > 0 or start_loss is not None else None),
+        )
         if kind is not None:
             return Divergence(i, kind, "learning_rate", f"loss {loss:.3g}")
         if reference is None:
@@ -160,11 +194,17 @@ def find_divergence(losses, *, num_classes: int | None = None, start_loss: float
             continue
         if armed is None:
             continue
-        chance = (accuracy[i] <= 1 / num_classes + ACCURACY_EPS if measured
-                  else abs(loss - chance_loss) <= CHANCE_TOLERANCE * chance_loss)
+        chance = (
+            accuracy[i] <= 1 / num_classes + ACCURACY_EPS
+            if measured
+            else abs(loss - chance_loss) <= CHANCE_TOLERANCE * chance_loss
+        )
         at_chance = at_chance + 1 if chance else 0
         if at_chance >= patience:
-            evidence = (f"validation accuracy {accuracy[i]:.3f}, chance 1/{num_classes} = {1 / num_classes:.3f}"
-                        if measured else f"loss {loss:.3g} ≈ log {num_classes} = {chance_loss:.3g}")
+            evidence = (
+                f"validation accuracy {accuracy[i]:.3f}, chance 1/{num_classes} = {1 / num_classes:.3f}"
+                if measured
+                else f"loss {loss:.3g} ≈ log {num_classes} = {chance_loss:.3g}"
+            )
             return Divergence(i, "chance", "learning_rate", f"{armed}, then stuck at chance ({evidence})")
     return None

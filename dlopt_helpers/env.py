@@ -15,18 +15,25 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import Boolean, Instance, Integer, InvalidParameterError, validate_params
+from ._validation import SEED_MAX, Boolean, Instance, Integer, InvalidParameterError, validate_params
 
-__all__ = ["set_seed", "environment_report", "EnvironmentReport", "cache_dir", "Stopwatch"]
+__all__ = ["set_seed", "environment_report", "EnvironmentReport", "cache_dir", "Stopwatch", "usable_cores"]
 
 
-@validate_params(seed=Integer(0, 2**32 - 1), deterministic=Boolean())
+def usable_cores() -> int:
+    """CPU cores this process may run on (``taskset`` and container limits respected where the OS tells)."""
+    if hasattr(os, "sched_getaffinity"):  # Linux; macOS and Windows have no affinity call
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+@validate_params(seed=Integer(0, SEED_MAX), deterministic=Boolean())
 def set_seed(seed: int = 0, deterministic: bool = True) -> int:
     """Seed Python, NumPy and TensorFlow / Keras in one call.
 
     Parameters
     ----------
-    seed : int in [0, 2**32 - 1]
+    seed : int in [0, SEED_MAX]
         The seed. The same seed gives the same weights, shuffles and augmentations.
     deterministic : bool
         Also ask TensorFlow for deterministic kernels
@@ -120,7 +127,7 @@ def environment_report() -> EnvironmentReport:
         details = tf.config.experimental.get_device_details(device)
         gpus.append(details.get("device_name", device.name))
     devices = tuple(d.name.replace("/physical_device:", "") for d in tf.config.list_physical_devices())
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = usable_cores()
     return EnvironmentReport(
         python=platform.python_version(),
         platform=f"{platform.system()} {platform.machine()}",
@@ -147,8 +154,13 @@ def cache_dir(*parts: str, create: bool = True) -> Path:
     ``create`` (True or False) makes the folders if they are missing.
     """
     for part in parts:
-        if not isinstance(part, str) or not part or os.sep in part or part in (".", "..") or \
-                (os.altsep and os.altsep in part):
+        if (
+            not isinstance(part, str)
+            or not part
+            or os.sep in part
+            or part in (".", "..")
+            or (os.altsep and os.altsep in part)
+        ):
             raise InvalidParameterError(f"parts must be plain folder names, got {part!r}")
     root = os.environ.get("DLOPT_CACHE_DIR")
     if root:
@@ -200,7 +212,7 @@ class Stopwatch:
         self.verbose = verbose
         self.seconds = float("nan")  # until the block has run
 
-    def __enter__(self) -> "Stopwatch":
+    def __enter__(self) -> Stopwatch:
         self._start = time.perf_counter()
         return self
 

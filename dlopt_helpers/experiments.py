@@ -29,14 +29,14 @@ from __future__ import annotations
 
 import math
 import numbers
-import os
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_float, check_int
+from ._validation import SEED_MAX, check_float, check_int
+from .env import usable_cores
 
 __all__ = [
     "MARK",
@@ -50,8 +50,6 @@ __all__ = [
 
 MARK = "🎲"
 """The mark that starts every measured-result line (timings use ``⏱``)."""
-
-_SEED_LIMIT = 2**31 - 1
 
 
 class ClaimError(AssertionError):
@@ -107,20 +105,13 @@ def _number(value: float, fmt: str) -> str:
     return text
 
 
-def usable_cores() -> int:
-    """CPU cores this process may run on (``taskset`` and container limits respected)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
-
-
 def _check_seeds(seeds) -> tuple[int, ...]:
     if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
         count = check_int("seeds", seeds, 2, 1000)
         return tuple(range(count))
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
         raise ValueError(f"seeds must be a count >= 2 or a sequence of seeds, got {seeds!r}")
-    seeds = tuple(check_int("seeds", s, 0, _SEED_LIMIT) for s in seeds)
+    seeds = tuple(check_int("seeds", s, 0, SEED_MAX) for s in seeds)
     if len(seeds) < 2:
         raise ValueError(f"seeds must hold at least 2 seeds (a spread needs two runs), got {len(seeds)}")
     if len(set(seeds)) != len(seeds):
@@ -180,11 +171,18 @@ class Comparison:
     details : dict arm -> list (one entry per seed) of the non-numeric things a run returned
     """
 
-    def __init__(self, values: Mapping[str, Mapping[str, Iterable[float]]], seeds: tuple[int, ...],
-                 higher_is_better: Mapping[str, bool] | None = None, fmt: str = ".3f", over: str = "seeds",
-                 details: Mapping[str, list] | None = None):
-        self._values = {arm: {m: np.asarray(v, dtype=float) for m, v in metrics.items()}
-                        for arm, metrics in values.items()}
+    def __init__(
+        self,
+        values: Mapping[str, Mapping[str, Iterable[float]]],
+        seeds: tuple[int, ...],
+        higher_is_better: Mapping[str, bool] | None = None,
+        fmt: str = ".3f",
+        over: str = "seeds",
+        details: Mapping[str, list] | None = None,
+    ):
+        self._values = {
+            arm: {m: np.asarray(v, dtype=float) for m, v in metrics.items()} for arm, metrics in values.items()
+        }
         self.seeds = tuple(seeds)
         self.arms = tuple(self._values)
         first = self._values[self.arms[0]]
@@ -233,8 +231,11 @@ class Comparison:
         metrics = self.metrics if metric is None else (self._metric(metric),)
         labels = {(arm, m): f"{arm} · {m}" for arm in self.arms for m in metrics}
         width = max(len(label) for label in labels.values())
-        return [self.summary(arm, m).format(labels[arm, m].ljust(width), self.fmt, over=self.over)
-                for m in metrics for arm in self.arms]
+        return [
+            self.summary(arm, m).format(labels[arm, m].ljust(width), self.fmt, over=self.over)
+            for m in metrics
+            for arm in self.arms
+        ]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -262,8 +263,9 @@ class Comparison:
         gain = difference.mean if self.higher_is_better[metric] else -difference.mean
         verdict = f"{arm} beats {baseline} on {metric} ({rule}, {self._n()})"
         if not gain > k * difference.sem:
-            raise ClaimError(f"claim fails: {verdict}: difference {difference.mean:+.4g}, "
-                             f"standard error {difference.sem:.3g}")
+            raise ClaimError(
+                f"claim fails: {verdict}: difference {difference.mean:+.4g}, standard error {difference.sem:.3g}"
+            )
         print(f"✔ claim: {verdict}")
 
     def _k(self, k: float | None) -> tuple[float, str]:
@@ -281,8 +283,9 @@ class Comparison:
             if other != self._arm(arm):
                 self.claim_better(arm, other, metric, k)
 
-    def claim_similar(self, arm: str, baseline: str, margin: float, metric: str | None = None,
-                      k: float | None = None) -> None:
+    def claim_similar(
+        self, arm: str, baseline: str, margin: float, metric: str | None = None, k: float | None = None
+    ) -> None:
         """Assert "no difference that matters": the difference's interval lies inside ``±margin``.
 
         ``|mean difference| + k·SE < margin`` (``k=None``: Student's t for 95 %). An equivalence
@@ -295,12 +298,14 @@ class Comparison:
         bound = abs(difference.mean) + k * difference.sem
         verdict = f"{arm} and {baseline} differ by less than {margin:g} on {metric} ({rule}, {self._n()})"
         if not bound < margin:
-            raise ClaimError(f"claim fails: {verdict}: difference {difference.mean:+.4g}, "
-                             f"standard error {difference.sem:.3g}")
+            raise ClaimError(
+                f"claim fails: {verdict}: difference {difference.mean:+.4g}, standard error {difference.sem:.3g}"
+            )
         print(f"✔ claim: {verdict}")
 
-    def claim_within(self, arm: str, low: float, high: float, metric: str | None = None,
-                     k: float | None = None) -> None:
+    def claim_within(
+        self, arm: str, low: float, high: float, metric: str | None = None, k: float | None = None
+    ) -> None:
         """Assert a band: the 95 % interval of ``arm``'s mean (or ``mean ± k·SE``) lies in ``[low, high]``.
 
         For a statement such as "the baseline reaches 0.93–0.97 validation accuracy":
@@ -336,12 +341,19 @@ class Comparison:
         for row, arm in enumerate(self.arms):
             values = self.values(arm, metric)
             color = COLORS[row % len(COLORS)]
-            ax.scatter(values, row + rng.uniform(-0.15, 0.15, len(values)), s=14, color=color, alpha=0.6,
-                       zorder=2)
+            ax.scatter(values, row + rng.uniform(-0.15, 0.15, len(values)), s=14, color=color, alpha=0.6, zorder=2)
             summary = self.summary(arm, metric)
             low, high = summary.ci95
-            ax.errorbar(summary.mean, row, xerr=[[summary.mean - low], [high - summary.mean]], fmt="o",
-                        color="black", markersize=5, capsize=4, zorder=3)
+            ax.errorbar(
+                summary.mean,
+                row,
+                xerr=[[summary.mean - low], [high - summary.mean]],
+                fmt="o",
+                color="black",
+                markersize=5,
+                capsize=4,
+                zorder=3,
+            )
         ax.set_yticks(range(len(self.arms)), self.arms)
         ax.set_ylim(len(self.arms) - 0.5, -0.5)
         ax.set_xlabel(f"{metric} (dots: {self._n()}; black: mean and 95% CI)")
@@ -395,9 +407,16 @@ def _run_one(run: Callable, seed: int, arm_kwargs: dict, threads: int | None):
         keras.backend.clear_session(free_memory=False)
 
 
-def compare(run: Callable, arms: Mapping[str, Mapping] | None = None, seeds=5, *, metric: str = "value",
-            higher_is_better: bool | Mapping[str, bool] = True, n_jobs: int | None = None,
-            fmt: str = ".3f") -> Comparison:
+def compare(
+    run: Callable,
+    arms: Mapping[str, Mapping] | None = None,
+    seeds=5,
+    *,
+    metric: str = "value",
+    higher_is_better: bool | Mapping[str, bool] = True,
+    n_jobs: int | None = None,
+    fmt: str = ".3f",
+) -> Comparison:
     """Run ``run(seed=s, **arms[arm])`` for every arm and seed; return the :class:`Comparison`.
 
     Parameters
@@ -461,7 +480,7 @@ def compare(run: Callable, arms: Mapping[str, Mapping] | None = None, seeds=5, *
                 results = Parallel(n_jobs=n_jobs, backend="loky")(
                     delayed(_run_one)(run, seed, dict(arms[arm]), threads) for arm, seed in tasks
                 )
-        except Exception as error:  # noqa: BLE001 - re-raised with the way out named
+        except Exception as error:
             if "pickl" in str(error).lower():
                 raise ValueError(
                     "run could not be sent to a worker process (it must build its model itself and use only "
@@ -477,8 +496,10 @@ def compare(run: Callable, arms: Mapping[str, Mapping] | None = None, seeds=5, *
         if expected is None:
             expected = tuple(numbers_)
         elif tuple(numbers_) != expected:
-            raise ValueError(f"run must return the same metrics for every arm and seed: got {tuple(numbers_)} "
-                             f"for arm {arm!r}, seed {seed}, and {expected} before")
+            raise ValueError(
+                f"run must return the same metrics for every arm and seed: got {tuple(numbers_)} "
+                f"for arm {arm!r}, seed {seed}, and {expected} before"
+            )
         for key, value in numbers_.items():
             values[arm].setdefault(key, []).append(value)
         details[arm].append(extra)
@@ -491,8 +512,14 @@ def compare(run: Callable, arms: Mapping[str, Mapping] | None = None, seeds=5, *
     return Comparison(values, seeds, directions, fmt=fmt, details=details)
 
 
-def summarize(values: Mapping[str, Iterable[float]], metric: str = "value", *, over: str = "seeds",
-              higher_is_better: bool = True, fmt: str = ".3f") -> Comparison:
+def summarize(
+    values: Mapping[str, Iterable[float]],
+    metric: str = "value",
+    *,
+    over: str = "seeds",
+    higher_is_better: bool = True,
+    fmt: str = ".3f",
+) -> Comparison:
     """A :class:`Comparison` from values measured elsewhere (cross-validation folds, seeds run by hand).
 
     ``values``: arm name -> one value per run; every arm the same number of runs (>= 2),
@@ -519,5 +546,10 @@ def summarize(values: Mapping[str, Iterable[float]], metric: str = "value", *, o
         raise ValueError(f"higher_is_better must be True or False, got {higher_is_better!r}")
     fmt = _check_fmt(fmt)
     n = lengths.pop()
-    return Comparison({arm: {metric: array} for arm, array in arrays.items()}, tuple(range(n)),
-                      {metric: higher_is_better}, fmt=fmt, over=over)
+    return Comparison(
+        {arm: {metric: array} for arm, array in arrays.items()},
+        tuple(range(n)),
+        {metric: higher_is_better},
+        fmt=fmt,
+        over=over,
+    )

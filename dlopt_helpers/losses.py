@@ -13,7 +13,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import Boolean, Integer, InvalidParameterError, check, check_finite_array, check_labels, validate_params
+from ._validation import (
+    Boolean,
+    Integer,
+    InvalidParameterError,
+    check,
+    check_finite_array,
+    check_labels,
+    validate_params,
+)
 
 __all__ = [
     "EPSILON",
@@ -37,8 +45,10 @@ def _check_axis(axis, ndim: int) -> int:
     """``axis`` an integer in ``[-ndim, ndim)`` (a named error instead of NumPy's AxisError)."""
     axis = check("axis", axis, Integer())
     if not -max(ndim, 1) <= axis < max(ndim, 1):
-        raise InvalidParameterError(f"axis must be in [{-max(ndim, 1)}, {max(ndim, 1) - 1}] for an array of "
-                                    f"{ndim} dimension{'s' if ndim != 1 else ''}, got {axis}")
+        raise InvalidParameterError(
+            f"axis must be in [{-max(ndim, 1)}, {max(ndim, 1) - 1}] for an array of "
+            f"{ndim} dimension{'s' if ndim != 1 else ''}, got {axis}"
+        )
     return axis
 
 
@@ -84,14 +94,18 @@ def _pair(y_true, y_pred, same_shape=True):
 
 def _probabilities(name, p):
     if p.min() < 0 or p.max() > 1:
-        raise ValueError(f"{name} must be probabilities in [0, 1] (or pass from_logits=True), "
-                         f"got values from {p.min():.3g} to {p.max():.3g}")
+        raise ValueError(
+            f"{name} must be probabilities in [0, 1] (or pass from_logits=True), "
+            f"got values from {p.min():.3g} to {p.max():.3g}"
+        )
 
 
 def _non_negative(name, p):
     if p.min() < 0:
-        raise ValueError(f"{name} must be non-negative class scores that are renormalized to probabilities "
-                         f"(or pass from_logits=True), got a minimum of {p.min():.3g}")
+        raise ValueError(
+            f"{name} must be non-negative class scores that are renormalized to probabilities "
+            f"(or pass from_logits=True), got a minimum of {p.min():.3g}"
+        )
 
 
 def mean_squared_error(y_true, y_pred) -> float:
@@ -137,8 +151,10 @@ def categorical_cross_entropy(y_true, y_pred, from_logits: bool = False) -> floa
         sums = y_pred.sum(axis=-1, keepdims=True)
         if np.any(sums <= 0):
             row = int(np.flatnonzero(sums.ravel() <= 0)[0])
-            raise InvalidParameterError(f"y_pred must have a positive sum in every row to be renormalized to "
-                                        f"probabilities, got an all-zero row {row} (or pass from_logits=True)")
+            raise InvalidParameterError(
+                f"y_pred must have a positive sum in every row to be renormalized to "
+                f"probabilities, got an all-zero row {row} (or pass from_logits=True)"
+            )
         p = y_pred / sums
         log_p = np.log(np.clip(p, EPSILON, 1 - EPSILON))
     return float(np.mean(-(y_true * log_p).sum(axis=-1)))
@@ -154,7 +170,9 @@ def sparse_categorical_cross_entropy(y_true, y_pred, from_logits: bool = False) 
     y_pred = check_finite_array("y_pred", y_pred, ndim=2)
     labels = np.asarray(y_true)
     if labels.shape != (y_pred.shape[0],) or labels.dtype.kind not in "iu":
-        raise ValueError(f"y_true must be {y_pred.shape[0]} integer labels, got shape {labels.shape} dtype {labels.dtype}")
+        raise ValueError(
+            f"y_true must be {y_pred.shape[0]} integer labels, got shape {labels.shape} dtype {labels.dtype}"
+        )
     if labels.min() < 0 or labels.max() >= y_pred.shape[1]:
         raise ValueError(f"y_true must be in [0, {y_pred.shape[1] - 1}], got {labels.min()} to {labels.max()}")
     if from_logits:
@@ -189,8 +207,9 @@ def logit_gradients(z, y) -> dict[str, np.ndarray]:
     z = check_finite_array("z", z)
     y = check_finite_array("y", y)
     if z.shape != y.shape:
-        raise InvalidParameterError(f"z and y must have the same shape (one target per logit), got {z.shape} and "
-                                    f"{y.shape}")
+        raise InvalidParameterError(
+            f"z and y must have the same shape (one target per logit), got {z.shape} and {y.shape}"
+        )
     _probabilities("y", y)
     p = sigmoid(z)
     return {"mse": 2 * (p - y) * p * (1 - p), "cross_entropy": p - y}

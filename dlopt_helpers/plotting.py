@@ -14,10 +14,31 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._validation import (Array, InvalidParameterError, Options, Real, Sequence as Items, check, check_int, short_repr,
-                          validate_params)
+from ._validation import (
+    Array,
+    Boolean,
+    Instance,
+    InvalidParameterError,
+    Options,
+    Real,
+    check,
+    check_int,
+    short_repr,
+    validate_params,
+)
+from ._validation import Sequence as Items
 
-__all__ = ["COLORS", "STYLE", "use_style", "new_figure", "show_images", "plot_history", "plot_trajectories"]
+__all__ = [
+    "COLORS",
+    "STYLE",
+    "use_style",
+    "new_figure",
+    "show_images",
+    "plot_history",
+    "plot_trajectories",
+    "heatmap",
+    "text_color",
+]
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -49,10 +70,12 @@ def use_style() -> None:
     mpl.rcParams.update(STYLE)
 
 
-@validate_params(figsize=(None, Items(Real(0, MAX_INCHES, closed="right"), min_len=2, max_len=2)),
-                 layout=(None, Options(*LAYOUTS)))
-def new_figure(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | None = None,
-               layout: str | None = None, **kwargs):
+@validate_params(
+    figsize=(None, Items(Real(0, MAX_INCHES, closed="right"), min_len=2, max_len=2)), layout=(None, Options(*LAYOUTS))
+)
+def new_figure(
+    nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | None = None, layout: str | None = None, **kwargs
+):
     """A figure and its axes, outside pyplot's registry.
 
     Returns ``(fig, axes)`` like ``plt.subplots`` (``axes`` squeezed the same way).
@@ -104,14 +127,18 @@ def show_images(
     ncols = min(check_int("ncols", ncols, 1, 20), len(images))
     size = check("size", size, Real(0, 10, closed="right"))
     if len(images) > 20 * ncols:
-        raise InvalidParameterError(f"images must hold at most 20 rows of ncols={ncols} images ({20 * ncols}), got "
-                                    f"{len(images)}: show a slice, e.g. images[:{20 * ncols}]")
+        raise InvalidParameterError(
+            f"images must hold at most 20 rows of ncols={ncols} images ({20 * ncols}), got "
+            f"{len(images)}: show a slice, e.g. images[:{20 * ncols}]"
+        )
     if images.dtype.kind == "f":
         finite = images[np.isfinite(images)]
         if finite.size and (finite.min() < -0.01 or finite.max() > 1.01):
             hint = " (pixel values 0..255? divide by 255, or pass uint8)" if finite.max() > 1.01 else ""
-            raise InvalidParameterError(f"images must be floats in [0, 1] or integers (uint8), got floats from "
-                                        f"{finite.min():g} to {finite.max():g}{hint}")
+            raise InvalidParameterError(
+                f"images must be floats in [0, 1] or integers (uint8), got floats from "
+                f"{finite.min():g} to {finite.max():g}{hint}"
+            )
     nrows = int(np.ceil(len(images) / ncols))
     extra = 0.3 if title else 0.0
     fig, axes = new_figure(nrows, ncols, figsize=(ncols * size, nrows * size * 1.15 + extra))
@@ -154,7 +181,8 @@ def plot_history(history, metrics: Sequence[str] = ("loss",), title: str | None 
         if f"val_{metric}" in curves and len(curves[f"val_{metric}"]) != len(curves[metric]):
             raise InvalidParameterError(
                 f"history[{'val_' + metric!r}] must have one value per epoch like history[{metric!r}] "
-                f"({len(curves[metric])}), got {len(curves['val_' + metric])}")
+                f"({len(curves[metric])}), got {len(curves['val_' + metric])}"
+            )
     fig, axes = new_figure(1, len(metrics), figsize=(3.4 * len(metrics) + 0.4, 3.0))
     axes = np.atleast_1d(axes)
     for ax, metric in zip(axes, metrics):
@@ -170,7 +198,14 @@ def plot_history(history, metrics: Sequence[str] = ("loss",), title: str | None 
     return fig
 
 
-def plot_trajectories(surface, trajectories: Mapping, ax=None, title: str | None = None):
+#: how the contour panels name their axes: the formula surfaces' own variables, or the two directions of a slice
+_SURFACE_AXES = {"digits": ("direction 1 (filter-normalized)", "direction 2 (filter-normalized)")}
+
+
+@validate_params(title=(None, Instance(str)), colorbar=Boolean(), colors=(None, Instance(Mapping, what="a mapping")))
+def plot_trajectories(
+    surface, trajectories: Mapping, ax=None, title: str | None = None, colorbar: bool = True, colors=None
+):
     """Contour of a 2-D loss ``surface`` (``optim.Surface``) with optimizer paths on it.
 
     Parameters
@@ -178,29 +213,188 @@ def plot_trajectories(surface, trajectories: Mapping, ax=None, title: str | None
     surface : optim.Surface
     trajectories : mapping label -> ``optim.Trajectory`` (or an ``(n, 2)`` array of points)
     ax : matplotlib Axes, optional (a new figure otherwise)
+    title : str, optional (default: the surface's description)
+    colorbar : bool
+        Draw a colour bar of the loss (log scale) beside the panel.
+    colors : mapping label -> matplotlib colour, optional
+        Keeps one colour per optimizer across several panels (default: the course colours in order).
 
     Returns
     -------
     The Figure (new or the one of ``ax``).
     """
-    from matplotlib.colors import LogNorm
+    from matplotlib.axes import Axes
+    from matplotlib.colors import LogNorm, to_rgba
+    from matplotlib.ticker import MaxNLocator
 
     if not hasattr(surface, "grid"):
         raise ValueError(f"surface must be an optim.Surface, got {type(surface).__name__}")
     if not isinstance(trajectories, Mapping):
-        raise InvalidParameterError(f"trajectories must be a mapping label -> optim.Trajectory (or (n, 2) array), "
-                                    f"got {type(trajectories).__name__}: {short_repr(trajectories)}")
-    paths = {label: check(f"trajectories[{label!r}]", getattr(run, "points", run), Array(shape=(None, 2), finite=False))
-             for label, run in trajectories.items()}
+        raise InvalidParameterError(
+            f"trajectories must be a mapping label -> optim.Trajectory (or (n, 2) array), "
+            f"got {type(trajectories).__name__}: {short_repr(trajectories)}"
+        )
+    if ax is not None and not isinstance(ax, Axes):
+        raise InvalidParameterError(f"ax must be a matplotlib Axes or None, got {short_repr(ax)}")
+    paths = {
+        label: check(f"trajectories[{label!r}]", getattr(run, "points", run), Array(shape=(None, 2), finite=False))
+        for label, run in trajectories.items()
+    }
+    colors = dict(zip(paths, COLORS[1:] * (len(paths) // len(COLORS[1:]) + 1))) if colors is None else dict(colors)
+    for label in paths:
+        try:
+            to_rgba(colors[label])
+        except (KeyError, ValueError, TypeError):
+            raise InvalidParameterError(
+                f"colors must give a matplotlib colour for every path, got {short_repr(colors.get(label))} "
+                f"for {label!r}"
+            ) from None
     if ax is None:
-        fig, ax = new_figure(1, 1, figsize=(4.6, 3.6))
+        _fig, ax = new_figure(1, 1, figsize=(5.2, 3.6))
     X, Y, Z = surface.grid(90)
     levels = np.geomspace(max(Z.min(), 1e-3 * Z.max() if Z.min() <= 0 else Z.min()), Z.max(), 25)
-    ax.contourf(X, Y, Z, levels=levels, norm=LogNorm(), cmap="viridis", alpha=0.85)
-    for color, (label, points) in zip(COLORS[1:], paths.items()):
-        ax.plot(points[:, 0], points[:, 1], "-", color=color, lw=1.6, label=label)
-    ax.plot(*surface.minimum, "*", color="white", ms=11, mec="black")
+    filled = ax.contourf(X, Y, Z, levels=levels, norm=LogNorm(), cmap="viridis", alpha=0.85)
+    for label, points in paths.items():
+        ax.plot(points[:, 0], points[:, 1], "-", color=colors[label], lw=1.6, label=label)
+    ax.plot(*surface.minimum, "*", color="white", ms=11, mec="black", label="_minimum")
     ax.set_xlim(*surface.xlim)
     ax.set_ylim(*surface.ylim)
-    ax.set_title(title or surface.description, fontsize=9)
+    ax.grid(False)  # grid lines would cut through the contours
+    xlabel, ylabel = _SURFACE_AXES.get(getattr(surface, "name", ""), ("x", "y"))
+    ax.set(xlabel=xlabel, ylabel=ylabel)
+    ax.xaxis.set_major_locator(MaxNLocator(5))  # readable ticks in a narrow panel
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    ax.set_title(title or surface.description, fontsize=10)
+    if colorbar:
+        bar = ax.figure.colorbar(filled, ax=ax, fraction=0.05, pad=0.02)
+        ticks = np.geomspace(levels[0], levels[-1], 4)  # four round labels instead of one per contour level
+        bar.set_ticks(ticks, labels=[f"{tick:.2g}" for tick in ticks])
+        bar.ax.minorticks_off()
+        bar.set_label("loss (log scale)")
+    return ax.figure
+
+
+def text_color(color) -> str:
+    """``'black'`` or ``'white'``, whichever reads better on a background of ``color``.
+
+    Chosen by the colour's relative luminance (WCAG 2): above 0.179 black text has more contrast
+    than white. Use it for numbers written on heat-map cells, so light cells get dark text
+    whatever the colour map.
+    """
+    from matplotlib.colors import to_rgba
+
+    try:
+        rgba = to_rgba(color)
+    except (ValueError, TypeError):
+        raise InvalidParameterError(f"color must be a matplotlib colour, got {short_repr(color)}") from None
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgba[:3]]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "black" if luminance > 0.179 else "white"
+
+
+@validate_params(
+    values=Array(ndim=2, finite=False),
+    x_labels=Items(min_len=1, max_len=100),
+    y_labels=Items(min_len=1, max_len=100),
+    fmt=Instance(str),
+    cmap=Instance(str),
+    vmin=(None, Real()),
+    vmax=(None, Real()),
+    colorbar_label=(None, Instance(str)),
+    xlabel=(None, Instance(str)),
+    ylabel=(None, Instance(str)),
+    title=(None, Instance(str)),
+    fontsize=Real(1, 50),
+)
+def heatmap(
+    values,
+    x_labels,
+    y_labels,
+    ax=None,
+    fmt: str = "{:.2f}",
+    cmap: str = "viridis",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    colorbar_label: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    title: str | None = None,
+    fontsize: float = 8,
+) -> Figure:
+    """A table of numbers as coloured cells, each with its value written on it, and a colour bar.
+
+    The text on each cell is black or white by the cell colour's luminance (``text_color``), and
+    no grid lines cross the cells.
+
+    Parameters
+    ----------
+    values : 2-D array (rows = ``y_labels``, columns = ``x_labels``); NaN cells stay empty
+    x_labels, y_labels : sequences of tick labels, one per column / row (first row at the top)
+    ax : matplotlib Axes, optional (a new figure otherwise)
+    fmt : str
+        Format of each value, e.g. ``"{:.2f}"`` or ``"{:.0%}"``.
+    cmap : str
+        A matplotlib colour map name.
+    vmin, vmax : float, optional
+        The colour scale (default: the finite values' range).
+    colorbar_label, xlabel, ylabel, title : str, optional
+    fontsize : float
+        Size of the numbers on the cells.
+
+    Returns
+    -------
+    The Figure (new or the one of ``ax``).
+    """
+    from matplotlib.axes import Axes
+
+    if values.shape != (len(y_labels), len(x_labels)):
+        raise InvalidParameterError(
+            f"x_labels and y_labels must give one label per column and row of values {values.shape}, "
+            f"got {len(x_labels)} x_labels and {len(y_labels)} y_labels"
+        )
+    if np.isinf(values).any():
+        raise InvalidParameterError("values must be finite numbers or NaN (an empty cell), got infinity")
+    try:
+        fmt.format(0.5)
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError) as error:
+        raise InvalidParameterError(
+            f"fmt must be a format string for one number like '{{:.2f}}', got {fmt!r}: {error}"
+        ) from None
+    try:
+        colormap = mpl.colormaps[cmap]
+    except KeyError:
+        raise InvalidParameterError(
+            f"cmap must be a matplotlib colour map name such as 'viridis', got {cmap!r}"
+        ) from None
+    if ax is not None and not isinstance(ax, Axes):
+        raise InvalidParameterError(f"ax must be a matplotlib Axes or None, got {short_repr(ax)}")
+    finite = values[np.isfinite(values)]
+    low = vmin if vmin is not None else (float(finite.min()) if finite.size else 0.0)
+    high = vmax if vmax is not None else (float(finite.max()) if finite.size else 1.0)
+    if not low < high:
+        if vmin is not None and vmax is not None:
+            raise InvalidParameterError(f"vmin must be below vmax, got vmin={vmin!r} and vmax={vmax!r}")
+        # one value everywhere, or a given bound beyond the data: a scale one unit wide keeps the colours defined
+        low, high = (low, low + 1) if vmax is None else (high - 1, high)
+    if ax is None:
+        ny, nx = values.shape
+        _fig, ax = new_figure(1, 1, figsize=(min(1.0 * nx + 2.4, MAX_INCHES), min(0.5 * ny + 1.4, MAX_INCHES)))
+    image = ax.imshow(values, cmap=colormap, vmin=low, vmax=high, aspect="auto", interpolation="nearest")
+    ax.grid(False)  # grid lines would cut through the cells
+    ax.set_xticks(range(len(x_labels)), [str(label) for label in x_labels])
+    ax.set_yticks(range(len(y_labels)), [str(label) for label in y_labels])
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    for (i, j), value in np.ndenumerate(values):
+        if np.isfinite(value):
+            color = text_color(colormap(image.norm(value)))
+            ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=fontsize, color=color)
+    bar = ax.figure.colorbar(image, ax=ax)
+    bar.outline.set_visible(False)
+    if colorbar_label:
+        bar.set_label(colorbar_label)
+    ax.set(xlabel=xlabel or "", ylabel=ylabel or "")
+    if title:
+        ax.set_title(title)
     return ax.figure

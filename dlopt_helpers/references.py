@@ -1,10 +1,10 @@
 """The course's bibliography and glossary (notebook ``10_faq_references``).
 
-``docs/references.bib`` holds every publication the notebooks cite; a notebook cites an entry
-by its key in square brackets, pandoc style (``[@goyal2017]``). ``render`` formats the file
-with pybtex; ``cited_keys`` collects the citations of notebooks (the tests check that each
-one exists). ``GLOSSARY`` is the bilingual glossary: English, 中文, the notebook that
-introduces the term.
+``dlopt_helpers/references.bib`` (package data, installed with the package; ``BIB_PATH``) holds every
+publication the notebooks cite; a notebook cites an entry by its key in square brackets, pandoc style
+(``[@goyal2017]``). ``render`` formats the file with pybtex; ``cited_keys`` collects the citations of
+notebooks (the tests check that each one exists). ``GLOSSARY`` is the bilingual glossary: English, 中文,
+the notebook that introduces the term.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ._validation import InvalidParameterError, Instance, PathLike, Sequence, check, short_repr
+from ._validation import Instance, InvalidParameterError, PathLike, Sequence, check, short_repr
 
 __all__ = ["BIB_PATH", "load", "render", "cited_keys", "GLOSSARY", "glossary_markdown", "translate"]
 
-BIB_PATH = Path(__file__).resolve().parents[1] / "docs" / "references.bib"
+BIB_PATH = Path(__file__).resolve().with_name("references.bib")  # package data: installed with the package
 CITATION = re.compile(r"\[@([A-Za-z0-9_:-]+)\]")
 
 
@@ -37,11 +37,13 @@ def load(path: str | Path = BIB_PATH):
     try:
         database = parse_file(str(path), bib_format="bibtex")
     except (PybtexError, UnicodeDecodeError) as error:
-        raise InvalidParameterError(f"path must be a BibTeX file that parses, got {str(path)!r}: "
-                                    f"{type(error).__name__}: {error}") from None
+        raise InvalidParameterError(
+            f"path must be a BibTeX file that parses, got {str(path)!r}: {type(error).__name__}: {error}"
+        ) from None
     if not database.entries:
-        raise InvalidParameterError(f"path must be a BibTeX file with at least one entry (@article{{key, ...}}), "
-                                    f"got {str(path)!r} with none")
+        raise InvalidParameterError(
+            f"path must be a BibTeX file with at least one entry (@article{{key, ...}}), got {str(path)!r} with none"
+        )
     return database
 
 
@@ -74,9 +76,10 @@ def cited_keys(notebook_paths) -> dict[str, set[str]]:
     for i, path in enumerate(paths):
         try:
             notebook = nbformat.read(str(path), as_version=4)
-        except Exception as error:  # noqa: BLE001 - not JSON, not a notebook's schema, not text: all the same to a reader
-            raise InvalidParameterError(f"notebook_paths[{i}] must be a Jupyter notebook (.ipynb), got "
-                                        f"{str(path)!r}: {str(error)[:200]}") from None
+        except Exception as error:
+            raise InvalidParameterError(
+                f"notebook_paths[{i}] must be a Jupyter notebook (.ipynb), got {str(path)!r}: {str(error)[:200]}"
+            ) from None
         keys = set()
         for cell in notebook.cells:
             if cell.cell_type == "markdown":

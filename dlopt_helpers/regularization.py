@@ -13,8 +13,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import (Boolean, Integer, InvalidParameterError, check_choice, check_finite_array, check_float,
-                          check_int, validate_params)
+from ._validation import (
+    Boolean,
+    Integer,
+    InvalidParameterError,
+    check_choice,
+    check_finite_array,
+    check_float,
+    check_int,
+    validate_params,
+)
 
 __all__ = [
     "PENALTIES",
@@ -101,8 +109,9 @@ def ridge_closed_form(x, y, alpha: float, fit_intercept: bool = True) -> tuple[n
 
 
 @validate_params(fit_intercept=Boolean(), max_iter=Integer(1, MAX_ITER))
-def lasso_coordinate_descent(x, y, alpha: float, l1_ratio: float = 1.0, fit_intercept: bool = True,
-                             max_iter: int = 10_000, tol: float = 1e-10) -> tuple[np.ndarray, float]:
+def lasso_coordinate_descent(
+    x, y, alpha: float, l1_ratio: float = 1.0, fit_intercept: bool = True, max_iter: int = 10_000, tol: float = 1e-10
+) -> tuple[np.ndarray, float]:
     """Minimize the Lasso (``l1_ratio=1``) or elastic-net objective by cyclic coordinate descent.
 
     Each coordinate update is exact: with ``r`` the residual without feature ``j``,
@@ -123,7 +132,8 @@ def lasso_coordinate_descent(x, y, alpha: float, l1_ratio: float = 1.0, fit_inte
         raise InvalidParameterError(
             f"max_iter x n_features = {max_iter:,} x {x.shape[1]:,} = {updates:,} coordinate updates could take "
             f"about {updates * 5e-6 / 60:,.0f} minutes in this pure-Python loop (~5 µs each); at most "
-            f"{MAX_COORDINATE_UPDATES:,}: lower max_iter, or use make_model('l1', alpha) (scikit-learn's Lasso)")
+            f"{MAX_COORDINATE_UPDATES:,}: lower max_iter, or use make_model('l1', alpha) (scikit-learn's Lasso)"
+        )
     xc, yc, x_mean, y_mean = _center(x, y, fit_intercept)
     n, d = xc.shape
     coef = np.zeros(d)

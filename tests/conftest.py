@@ -6,9 +6,9 @@ import tempfile
 # hypothesis keeps a cache (constants, examples) in ./.hypothesis unless told otherwise: a temp folder instead
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "dlopt-hypothesis"))
 
-import matplotlib  # noqa: E402 - after the variable above
-import pytest  # noqa: E402
-from hypothesis import settings  # noqa: E402
+import matplotlib
+import pytest
+from hypothesis import settings
 
 matplotlib.use("Agg")
 # property-based tests: the same examples on every run and machine, no example database in the repository

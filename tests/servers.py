@@ -1,14 +1,14 @@
 """Start and stop local servers for tests: free ports, process groups, nothing left behind.
 
-Used by ``test_make_lab.py`` and the browser tests in ``e2e/``.
+Used by ``test_make_lab.py`` and the browser tests in ``e2e/``. Ports and process groups are
+``dlopt_helpers._process`` (shared with ``dh.parallel``'s worker supervisor), so this works
+wherever that does: process groups on Linux and macOS, CTRL_BREAK + ``taskkill /T`` on Windows.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
-import socket
+import importlib.util
 import subprocess
 import tempfile
 import time
@@ -19,26 +19,31 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _load_process_module():
+    """``dlopt_helpers/_process.py`` by its path: it imports nothing from the course, and importing the
+    package would start TensorFlow (seconds) in test processes that only start servers."""
+    spec = importlib.util.spec_from_file_location("dlopt_process", ROOT / "dlopt_helpers" / "_process.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+_process = _load_process_module()
+free_port, group_alive, start_group, stop_group = (
+    _process.free_port,
+    _process.group_alive,
+    _process.start_group,
+    _process.stop_group,
+)
+
+__all__ = ["ROOT", "free_port", "group_alive", "server"]
 
 
 @contextlib.contextmanager
 def server(command: list[str], ready_url: str, env: dict, timeout: float = 120):
     """Start a server in its own process group, wait for ``ready_url``, stop the whole group at the end."""
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (kept open for the server's whole life, closed below)
+    process = start_group(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -50,21 +55,11 @@ def server(command: list[str], ready_url: str, env: dict, timeout: float = 120):
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
-                    raise AssertionError(f"{command[0]} did not start:\n{log.read().decode()[-4000:]}")
+                    raise AssertionError(f"{command[0]} did not start:\n{log.read().decode()[-4000:]}") from None
                 time.sleep(0.5)
         yield process
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        deadline = time.monotonic() + 20
-        while group_alive(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if group_alive(process.pid):
-            os.killpg(process.pid, signal.SIGKILL)
-            raise AssertionError(f"{command[0]} left processes behind after SIGTERM")
+        clean = stop_group(process, grace=30, settle=20)
         log.close()
+        if not clean:
+            raise AssertionError(f"{command[0]} left processes behind after SIGTERM (they were killed)")

@@ -12,8 +12,15 @@ from dlopt_helpers.concepts import warp_nearest
 
 DIGITS = dh.data.load_digits_images(size=32)
 X, Y = DIGITS.x_train[:96], DIGITS.y_train[:96]
-ALL = {"rotation_range": 25, "width_shift_range": 0.2, "height_shift_range": 0.1, "shear_range": 10,
-       "zoom_range": 0.2, "horizontal_flip": True, "vertical_flip": True}
+ALL = {
+    "rotation_range": 25,
+    "width_shift_range": 0.2,
+    "height_shift_range": 0.1,
+    "shear_range": 10,
+    "zoom_range": 0.2,
+    "horizontal_flip": True,
+    "vertical_flip": True,
+}
 
 
 def _first(dataset):
@@ -64,7 +71,7 @@ def test_random_crop_is_a_window_of_the_image():
     out = generator.apply(X[:8], tf.constant([5, 6], tf.int64)).numpy()
     assert out.shape == (8, 20, 24, 1)
     for image, crop in zip(X[:8], out):
-        windows = [np.array_equal(image[t:t + 20, l:l + 24], crop) for t in range(13) for l in range(9)]
+        windows = [np.array_equal(image[t : t + 20, x : x + 24], crop) for t in range(13) for x in range(9)]
         assert any(windows)
 
 
@@ -76,11 +83,14 @@ def folders(tmp_path_factory):
     return two, ten
 
 
-@pytest.mark.parametrize("class_mode, label_shape, dtype", [("categorical", (4, 2), tf.float32),
-                                                            ("binary", (4,), tf.float32), ("sparse", (4,), tf.int32)])
+@pytest.mark.parametrize(
+    "class_mode, label_shape, dtype",
+    [("categorical", (4, 2), tf.float32), ("binary", (4,), tf.float32), ("sparse", (4,), tf.int32)],
+)
 def test_flow_from_directory_class_modes(folders, class_mode, label_shape, dtype):
     dataset = ImageDataGenerator(rotation_range=10).flow_from_directory(
-        folders[0], target_size=(32, 48), class_mode=class_mode, batch_size=4, seed=0)
+        folders[0], target_size=(32, 48), class_mode=class_mode, batch_size=4, seed=0
+    )
     images, labels = _first(dataset)
     assert images.shape == (4, 32, 48, 3) and labels.shape == label_shape and labels.dtype == dtype
     assert dataset.class_indices == {"china": 0, "flower": 1} and dataset.samples == 10
@@ -88,11 +98,15 @@ def test_flow_from_directory_class_modes(folders, class_mode, label_shape, dtype
 
 def test_flow_from_directory_grayscale_no_labels_and_fit(folders):
     generator = ImageDataGenerator(rescale=1 / 255, width_shift_range=0.1)
-    images = _first(generator.flow_from_directory(folders[1], target_size=(16, 16), color_mode="grayscale",
-                                                  class_mode=None, batch_size=5))
+    images = _first(
+        generator.flow_from_directory(
+            folders[1], target_size=(16, 16), color_mode="grayscale", class_mode=None, batch_size=5
+        )
+    )
     assert images.shape == (5, 16, 16, 1) and float(tf.reduce_max(images)) <= 1.0
-    dataset = generator.flow_from_directory(folders[1], target_size=(16, 16), color_mode="grayscale",
-                                            class_mode="sparse", batch_size=5, seed=0)
+    dataset = generator.flow_from_directory(
+        folders[1], target_size=(16, 16), color_mode="grayscale", class_mode="sparse", batch_size=5, seed=0
+    )
     model = dh.models.build_running_example(input_shape=(16, 16, 1))
     model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     history = model.fit(dataset, steps_per_epoch=4, epochs=2, verbose=0, shuffle=False)  # replaces fit_generator
@@ -103,8 +117,14 @@ def test_as_layer_augments_in_training_only():
     layer = ImageDataGenerator(**ALL).as_layer(seed=0)
     np.testing.assert_array_equal(layer(X[:4], training=False), X[:4])
     assert not np.allclose(layer(X[:4], training=True), X[:4])
-    model = keras.Sequential([keras.Input((32, 32, 1)), ImageDataGenerator(crop_size=(28, 28)).as_layer(),
-                              keras.layers.Flatten(), keras.layers.Dense(10)])
+    model = keras.Sequential(
+        [
+            keras.Input((32, 32, 1)),
+            ImageDataGenerator(crop_size=(28, 28)).as_layer(),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10),
+        ]
+    )
     assert model.output_shape == (None, 10)
     model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     model.fit(X, Y, epochs=1, batch_size=32, verbose=0)
@@ -168,3 +188,83 @@ def test_bad_directories(tmp_path, folders):
     for size in [(32,), (0, 32), (32.0, 32), "128x128"]:
         with pytest.raises(ValueError, match="target_size must"):
             generator.flow_from_directory(folders[0], target_size=size)
+
+
+# --------------------------------------------------------------------------- the layer inside a saved model
+def _model_with_layer(generator, input_shape=(32, 32, 1)):
+    model = keras.Sequential(
+        [
+            keras.Input(input_shape),
+            generator.as_layer(seed=3),
+            keras.layers.Conv2D(4, 3),
+            keras.layers.GlobalAveragePooling2D(),
+            keras.layers.Dense(10),
+        ]
+    )
+    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(X, Y, epochs=1, batch_size=32, verbose=0)
+    return model
+
+
+@pytest.mark.parametrize(
+    "options",
+    [ALL, {**ALL, "rescale": 1 / 16, "crop_size": (28, 28), "zoom_range": (0.9, 1.2), "fill_mode": "constant"}],
+    ids=["all", "rescale_crop"],
+)
+def test_a_saved_model_with_the_layer_reloads_and_predicts_the_same(tmp_path, options):
+    model = _model_with_layer(ImageDataGenerator(**options))
+    path = tmp_path / "model.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    layer = loaded.layers[0]
+    assert type(layer) is type(model.layers[0]) and layer.seed == 3
+    assert layer.generator.get_config() == model.layers[0].generator.get_config()
+    np.testing.assert_array_equal(loaded.predict(X[:16], verbose=0), model.predict(X[:16], verbose=0))
+    # and it still augments in training (the seed generator's position is not part of the file)
+    assert loaded.layers[0](X[:4], training=True).shape[0] == 4
+    assert not np.allclose(loaded.layers[0](X[:4], training=True), layer(X[:4], training=False))
+
+
+def test_layer_config_is_plain_values_and_round_trips():
+    import json
+
+    layer = ImageDataGenerator(**ALL, crop_size=(28, 28), rescale=0.5).as_layer(seed=7)
+    config = layer.get_config()
+    assert json.loads(json.dumps(config)) == config  # plain JSON values only
+    again = type(layer).from_config(config)
+    assert again.get_config() == config and again.generator.crop_size == (28, 28)
+    assert keras.saving.get_registered_name(type(layer)) == "dlopt_helpers>AugmentLayer"
+
+
+def test_layer_at_inference_rescales_and_crops_the_centre():
+    image = np.arange(6 * 8, dtype=np.float32).reshape(1, 6, 8, 1)
+    layer = ImageDataGenerator(rescale=0.5, crop_size=(2, 4), rotation_range=30).as_layer()
+    np.testing.assert_array_equal(layer(image, training=False), image[:, 2:4, 2:6] * 0.5)
+    assert layer(image, training=True).shape == (1, 2, 4, 1)
+
+
+def test_layer_refuses_a_generator_of_another_kind():
+    layer_class = type(ImageDataGenerator().as_layer())
+    with pytest.raises(ValueError, match="generator must be an ImageDataGenerator"):
+        layer_class("not a generator")
+    with pytest.raises(ValueError, match="seed must"):
+        layer_class(ImageDataGenerator(), seed=-1)
+
+
+@pytest.mark.slow
+def test_a_fresh_python_reloads_the_model_after_import_dlopt_helpers(tmp_path):
+    import subprocess
+    import sys
+
+    model = keras.Sequential([keras.Input((32, 32, 1)), ImageDataGenerator(**ALL).as_layer(), keras.layers.Flatten()])
+    model.save(tmp_path / "model.keras")
+    np.save(tmp_path / "expected.npy", model.predict(X[:4], verbose=0))
+    np.save(tmp_path / "x.npy", X[:4])
+    code = (
+        "import sys, numpy as np, dlopt_helpers, keras\n"
+        "m = keras.models.load_model(sys.argv[1] + '/model.keras')\n"
+        "np.testing.assert_array_equal(m.predict(np.load(sys.argv[1] + '/x.npy'), verbose=0), "
+        "np.load(sys.argv[1] + '/expected.npy'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import dlopt_helpers as dh
 from dlopt_helpers import data, env
 from dlopt_helpers._validation import InvalidParameterError
 from dlopt_helpers.augment import ImageDataGenerator as IDG
@@ -41,7 +40,7 @@ def _folder(root: Path, classes=("a", "b"), per_class=2, mode="RGB") -> Path:
 def _truncated(root: Path) -> Path:
     folder = _folder(root)
     whole = (folder / "a" / "0.png").read_bytes()
-    (folder / "a" / "0.png").write_bytes(whole[:len(whole) // 2])
+    (folder / "a" / "0.png").write_bytes(whole[: len(whole) // 2])
     return folder
 
 
@@ -88,101 +87,245 @@ def _tiny_model():
 
 def _unwritable():
     if not Path("/proc").is_dir():
-        pytest.skip("needs /proc (Linux)")
+        pytest.skip("needs /proc (Linux): a folder nobody, not even root, can write into; macOS and Windows have none")
     data.make_image_folder("/proc/dlopt_x", images_per_class=1, size=8)
 
 
 # (id, call(tmp_path, monkeypatch), expected error type, match)
 ERRORS = [
     # --- env ---------------------------------------------------------------------------------------
-    ("env-F-relative-DLOPT_CACHE_DIR-make_image_folder", _relative_cache_make_image_folder,
-     InvalidParameterError, r"DLOPT_CACHE_DIR must be an absolute path, got 'relcache'"),
-    ("env-D-cache_dir-create-no", lambda t, m: env.cache_dir("x", create="no"),
-     InvalidParameterError, r"create must be True or False, got 'no'"),
-    ("env-D-relative-DLOPT_CACHE_DIR-cache_dir", _relative_cache_dir,
-     InvalidParameterError, r"DLOPT_CACHE_DIR must be an absolute path"),
-    ("env-D-Stopwatch-verbose-no", lambda t, m: env.Stopwatch(label=None, verbose="no"),
-     InvalidParameterError, r"label must be a string, got NoneType"),
-    ("env-D-Stopwatch-verbose-no-alone", lambda t, m: env.Stopwatch(verbose="no"),
-     InvalidParameterError, r"verbose must be True or False, got 'no'"),
-    ("env-C-DLOPT_CACHE_DIR-is-a-file", _cache_is_a_file,
-     InvalidParameterError, r"DLOPT_CACHE_DIR must name a folder, got .*cachefile.*which is a file"),
-    ("env-C-Stopwatch-exit-without-enter", lambda t, m: env.Stopwatch("x").__exit__(None, None, None),
-     RuntimeError, r"__exit__ was called before __enter__"),
+    (
+        "env-F-relative-DLOPT_CACHE_DIR-make_image_folder",
+        _relative_cache_make_image_folder,
+        InvalidParameterError,
+        r"DLOPT_CACHE_DIR must be an absolute path, got 'relcache'",
+    ),
+    (
+        "env-D-cache_dir-create-no",
+        lambda t, m: env.cache_dir("x", create="no"),
+        InvalidParameterError,
+        r"create must be True or False, got 'no'",
+    ),
+    (
+        "env-D-relative-DLOPT_CACHE_DIR-cache_dir",
+        _relative_cache_dir,
+        InvalidParameterError,
+        r"DLOPT_CACHE_DIR must be an absolute path",
+    ),
+    (
+        "env-D-Stopwatch-verbose-no",
+        lambda t, m: env.Stopwatch(label=None, verbose="no"),
+        InvalidParameterError,
+        r"label must be a string, got NoneType",
+    ),
+    (
+        "env-D-Stopwatch-verbose-no-alone",
+        lambda t, m: env.Stopwatch(verbose="no"),
+        InvalidParameterError,
+        r"verbose must be True or False, got 'no'",
+    ),
+    (
+        "env-C-DLOPT_CACHE_DIR-is-a-file",
+        _cache_is_a_file,
+        InvalidParameterError,
+        r"DLOPT_CACHE_DIR must name a folder, got .*cachefile.*which is a file",
+    ),
+    (
+        "env-C-Stopwatch-exit-without-enter",
+        lambda t, m: env.Stopwatch("x").__exit__(None, None, None),
+        RuntimeError,
+        r"__exit__ was called before __enter__",
+    ),
     # --- data --------------------------------------------------------------------------------------
-    ("data-D-make_image_folder-other-settings-user-file-overwrite-False",
-     lambda t, m: _other_settings_with_user_file(t), InvalidParameterError, r"overwrite must be True to replace"),
-    ("data-D-make_image_folder-overwrite-no", lambda t, m: data.make_image_folder(t / "d", overwrite="no"),
-     InvalidParameterError, r"overwrite must be True or False, got 'no'"),
-    ("data-C-load_digits_images-val_size-0.001", lambda t, m: data.load_digits_images(val_size=0.001),
-     InvalidParameterError, r"val_size must be 0 or give at least 10 validation samples .*got 0.001 \(2 samples\)"),
-    ("data-C-load_digits_images-test_size-0.98-val_size-0.015",
-     lambda t, m: data.load_digits_images(test_size=0.98, val_size=0.015),
-     InvalidParameterError, r"test_size \+ val_size must leave at least 10 training samples"),
-    ("data-C-make_image_folder-directory-is-a-file",
-     lambda t, m: ((t / "f").write_text("x"), data.make_image_folder(directory=t / "f")),
-     InvalidParameterError, r"directory must be a folder, got .*which is a file"),
-    ("data-C-make_image_folder-not-writable", lambda t, m: _unwritable(),
-     InvalidParameterError, r"directory '/proc/dlopt_x' cannot be written"),
-    ("data-C-make_last_marked-product", lambda t, m: data.make_last_marked(n_train=10**6, length=10_000),
-     InvalidParameterError, r"n_train, n_test and length would need 441 GB .*at most 1 GB"),
-    ("data-C-load_sample_images-huge-size", lambda t, m: data.load_sample_images(size=(100_000, 100_000)),
-     InvalidParameterError, r"size would need 120 GB \(100,000 x 100,000 x 3 float32 .*at most 1 GB"),
-    ("data-B-load_digits_images-test_size-0.001", lambda t, m: data.load_digits_images(test_size=0.001),
-     InvalidParameterError, r"test_size must give at least 10 test samples .*got 0.001 \(2 samples\)"),
-    ("data-B-make_image_folder-directory-123", lambda t, m: data.make_image_folder(directory=123),
-     InvalidParameterError, r"directory must be a path, got 123"),
+    (
+        "data-D-make_image_folder-other-settings-user-file-overwrite-False",
+        lambda t, m: _other_settings_with_user_file(t),
+        InvalidParameterError,
+        r"overwrite must be True to replace",
+    ),
+    (
+        "data-D-make_image_folder-overwrite-no",
+        lambda t, m: data.make_image_folder(t / "d", overwrite="no"),
+        InvalidParameterError,
+        r"overwrite must be True or False, got 'no'",
+    ),
+    (
+        "data-C-load_digits_images-val_size-0.001",
+        lambda t, m: data.load_digits_images(val_size=0.001),
+        InvalidParameterError,
+        r"val_size must be 0 or give at least 10 validation samples .*got 0.001 \(2 samples\)",
+    ),
+    (
+        "data-C-load_digits_images-test_size-0.98-val_size-0.015",
+        lambda t, m: data.load_digits_images(test_size=0.98, val_size=0.015),
+        InvalidParameterError,
+        r"test_size \+ val_size must leave at least 10 training samples",
+    ),
+    (
+        "data-C-make_image_folder-directory-is-a-file",
+        lambda t, m: ((t / "f").write_text("x"), data.make_image_folder(directory=t / "f")),
+        InvalidParameterError,
+        r"directory must be a folder, got .*which is a file",
+    ),
+    (
+        "data-C-make_image_folder-not-writable",
+        lambda t, m: _unwritable(),
+        InvalidParameterError,
+        r"directory '/proc/dlopt_x' cannot be written",
+    ),
+    (
+        "data-C-make_last_marked-product",
+        lambda t, m: data.make_last_marked(n_train=10**6, length=10_000),
+        InvalidParameterError,
+        r"n_train, n_test and length would need 441 GB .*at most 1 GB",
+    ),
+    (
+        "data-C-load_sample_images-huge-size",
+        lambda t, m: data.load_sample_images(size=(100_000, 100_000)),
+        InvalidParameterError,
+        r"size would need 120 GB \(100,000 x 100,000 x 3 float32 .*at most 1 GB",
+    ),
+    (
+        "data-B-load_digits_images-test_size-0.001",
+        lambda t, m: data.load_digits_images(test_size=0.001),
+        InvalidParameterError,
+        r"test_size must give at least 10 test samples .*got 0.001 \(2 samples\)",
+    ),
+    (
+        "data-B-make_image_folder-directory-123",
+        lambda t, m: data.make_image_folder(directory=123),
+        InvalidParameterError,
+        r"directory must be a path, got 123",
+    ),
     # --- augment -----------------------------------------------------------------------------------
-    ("augment-E-flow_from_directory-4096x4096-batch-32",
-     lambda t, m: next(iter(IDG().flow_from_directory(_folder(t / "d"), target_size=(4096, 4096), batch_size=32))),
-     InvalidParameterError, r"target_size x batch_size would need 6.44 GB \(32 x 4,096 x 4,096 x 3 float32 values "
-                            r"per batch\); at most 1 GB"),
+    (
+        "augment-E-flow_from_directory-4096x4096-batch-32",
+        lambda t, m: next(iter(IDG().flow_from_directory(_folder(t / "d"), target_size=(4096, 4096), batch_size=32))),
+        InvalidParameterError,
+        r"target_size x batch_size would need 6.44 GB \(32 x 4,096 x 4,096 x 3 float32 values "
+        r"per batch\); at most 1 GB",
+    ),
     ("augment-D-rescale-0", lambda t, m: IDG(rescale=0), InvalidParameterError, r"rescale must be > 0, got 0"),
     ("augment-D-rescale-negative", lambda t, m: IDG(rescale=-1 / 255), InvalidParameterError, r"rescale must be > 0"),
-    ("augment-D-crop-larger-than-image", lambda t, m: IDG(crop_size=(32, 32)).apply(IMAGES, (0, 1)),
-     InvalidParameterError, r"crop_size must fit inside the images \(8 x 8\), got \(32, 32\)"),
-    ("augment-D-apply-float-seed", lambda t, m: IDG().apply(IMAGES, seed=[0.5, 1.5]),
-     InvalidParameterError, r"seed must be a pair of integers"),
-    ("augment-D-flow-shuffle-no", lambda t, m: IDG().flow(IMAGES, shuffle="no"),
-     InvalidParameterError, r"shuffle must be True or False, got 'no'"),
-    ("augment-D-flow-NaN", lambda t, m: IDG().flow(np.where(IMAGES > 0.5, np.nan, IMAGES)),
-     InvalidParameterError, r"x must not contain NaN or infinity"),
-    ("augment-D-classes-str", lambda t, m: IDG().flow_from_directory(_folder(t / "d", ("0", "1")), classes="01"),
-     InvalidParameterError, r"classes must be a list or tuple .*got '01'"),
-    ("augment-D-classes-duplicate",
-     lambda t, m: IDG().flow_from_directory(_folder(t / "d", ("0", "1")), classes=["0", "0"]),
-     InvalidParameterError, r"classes must be a list or tuple .*without repeats"),
-    ("augment-C-apply-int-seed", lambda t, m: IDG().apply(IMAGES, seed=5),
-     InvalidParameterError, r"seed must be a pair of integers .*got 5"),
-    ("augment-C-apply-seed-None", lambda t, m: IDG().apply(IMAGES, seed=None),
-     InvalidParameterError, r"seed must be a pair of integers .*got None"),
-    ("augment-C-apply-seed-3-ints", lambda t, m: IDG().apply(IMAGES, seed=[0, 1, 2]),
-     InvalidParameterError, r"seed must be a pair of integers .*got \[0, 1, 2\]"),
-    ("augment-C-apply-string-images", lambda t, m: IDG().apply(np.full((2, 8, 8, 1), "a"), (0, 1)),
-     InvalidParameterError, r"images must hold numbers"),
-    ("augment-C-flow-y-5", lambda t, m: IDG().flow(IMAGES, y=5),
-     InvalidParameterError, r"y must hold one label per image of x \(2\), got 5"),
-    ("augment-C-flow-string-x", lambda t, m: IDG().flow(np.full((2, 8, 8, 1), "a")),
-     InvalidParameterError, r"x must hold numbers"),
-    ("augment-C-truncated-png-iterate", lambda t, m: next(iter(IDG().flow_from_directory(_truncated(t / "d")))),
-     ValueError, r"holds 1 image file\(s\) that cannot be read with color_mode='rgb': a/0.png: Invalid PNG data, size \d+\. Fix or remove"),
-    ("augment-C-truncated-png-model-fit",
-     lambda t, m: _tiny_model().fit(IDG().flow_from_directory(_truncated(t / "d"), target_size=(8, 8)),
-                                    steps_per_epoch=1, verbose=0),
-     ValueError, r"a/0.png: Invalid PNG data, size \d+\. Fix or remove"),
-    ("augment-B-legacy-featurewise_center", lambda t, m: IDG(featurewise_center=True),
-     InvalidParameterError, r"featurewise_center is an option of the legacy Keras ImageDataGenerator"),
-    ("augment-B-flow_from_directory-None", lambda t, m: IDG().flow_from_directory(None),
-     InvalidParameterError, r"directory must be a path, got None"),
-    ("augment-B-classes-missing-folder", lambda t, m: IDG().flow_from_directory(_folder(t / "d"), classes=["cats"]),
-     InvalidParameterError, r"classes must be sub-folders of .*not found: 'cats' \(found: 'a', 'b'\)"),
-    ("augment-B-text-file-named-png",
-     lambda t, m: ((_folder(t / "d") / "a" / "bad.png").write_text("not an image"),
-                   IDG().flow_from_directory(t / "d")),
-     ValueError, r"cannot be read with color_mode='rgb': a/bad.png: Unknown image file format\. One of JPEG.*required\. Fix"),
-    ("augment-B-zero-byte-png",
-     lambda t, m: ((_folder(t / "d") / "b" / "empty.png").write_bytes(b""), IDG().flow_from_directory(t / "d")),
-     ValueError, r"b/empty.png: Input is empty"),
+    (
+        "augment-D-crop-larger-than-image",
+        lambda t, m: IDG(crop_size=(32, 32)).apply(IMAGES, (0, 1)),
+        InvalidParameterError,
+        r"crop_size must fit inside the images \(8 x 8\), got \(32, 32\)",
+    ),
+    (
+        "augment-D-apply-float-seed",
+        lambda t, m: IDG().apply(IMAGES, seed=[0.5, 1.5]),
+        InvalidParameterError,
+        r"seed must be a pair of integers",
+    ),
+    (
+        "augment-D-flow-shuffle-no",
+        lambda t, m: IDG().flow(IMAGES, shuffle="no"),
+        InvalidParameterError,
+        r"shuffle must be True or False, got 'no'",
+    ),
+    (
+        "augment-D-flow-NaN",
+        lambda t, m: IDG().flow(np.where(IMAGES > 0.5, np.nan, IMAGES)),
+        InvalidParameterError,
+        r"x must not contain NaN or infinity",
+    ),
+    (
+        "augment-D-classes-str",
+        lambda t, m: IDG().flow_from_directory(_folder(t / "d", ("0", "1")), classes="01"),
+        InvalidParameterError,
+        r"classes must be a list or tuple .*got '01'",
+    ),
+    (
+        "augment-D-classes-duplicate",
+        lambda t, m: IDG().flow_from_directory(_folder(t / "d", ("0", "1")), classes=["0", "0"]),
+        InvalidParameterError,
+        r"classes must be a list or tuple .*without repeats",
+    ),
+    (
+        "augment-C-apply-int-seed",
+        lambda t, m: IDG().apply(IMAGES, seed=5),
+        InvalidParameterError,
+        r"seed must be a pair of integers .*got 5",
+    ),
+    (
+        "augment-C-apply-seed-None",
+        lambda t, m: IDG().apply(IMAGES, seed=None),
+        InvalidParameterError,
+        r"seed must be a pair of integers .*got None",
+    ),
+    (
+        "augment-C-apply-seed-3-ints",
+        lambda t, m: IDG().apply(IMAGES, seed=[0, 1, 2]),
+        InvalidParameterError,
+        r"seed must be a pair of integers .*got \[0, 1, 2\]",
+    ),
+    (
+        "augment-C-apply-string-images",
+        lambda t, m: IDG().apply(np.full((2, 8, 8, 1), "a"), (0, 1)),
+        InvalidParameterError,
+        r"images must hold numbers",
+    ),
+    (
+        "augment-C-flow-y-5",
+        lambda t, m: IDG().flow(IMAGES, y=5),
+        InvalidParameterError,
+        r"y must hold one label per image of x \(2\), got 5",
+    ),
+    (
+        "augment-C-flow-string-x",
+        lambda t, m: IDG().flow(np.full((2, 8, 8, 1), "a")),
+        InvalidParameterError,
+        r"x must hold numbers",
+    ),
+    (
+        "augment-C-truncated-png-iterate",
+        lambda t, m: next(iter(IDG().flow_from_directory(_truncated(t / "d")))),
+        ValueError,
+        r"holds 1 image file\(s\) that cannot be read with color_mode='rgb': a/0.png: Invalid PNG data, size \d+\. Fix or remove",
+    ),
+    (
+        "augment-C-truncated-png-model-fit",
+        lambda t, m: _tiny_model().fit(
+            IDG().flow_from_directory(_truncated(t / "d"), target_size=(8, 8)), steps_per_epoch=1, verbose=0
+        ),
+        ValueError,
+        r"a/0.png: Invalid PNG data, size \d+\. Fix or remove",
+    ),
+    (
+        "augment-B-legacy-featurewise_center",
+        lambda t, m: IDG(featurewise_center=True),
+        InvalidParameterError,
+        r"featurewise_center is an option of the legacy Keras ImageDataGenerator",
+    ),
+    (
+        "augment-B-flow_from_directory-None",
+        lambda t, m: IDG().flow_from_directory(None),
+        InvalidParameterError,
+        r"directory must be a path, got None",
+    ),
+    (
+        "augment-B-classes-missing-folder",
+        lambda t, m: IDG().flow_from_directory(_folder(t / "d"), classes=["cats"]),
+        InvalidParameterError,
+        r"classes must be sub-folders of .*not found: 'cats' \(found: 'a', 'b'\)",
+    ),
+    (
+        "augment-B-text-file-named-png",
+        lambda t, m: (
+            (_folder(t / "d") / "a" / "bad.png").write_text("not an image"),
+            IDG().flow_from_directory(t / "d"),
+        ),
+        ValueError,
+        r"cannot be read with color_mode='rgb': a/bad.png: Unknown image file format\. One of JPEG.*required\. Fix",
+    ),
+    (
+        "augment-B-zero-byte-png",
+        lambda t, m: ((_folder(t / "d") / "b" / "empty.png").write_bytes(b""), IDG().flow_from_directory(t / "d")),
+        ValueError,
+        r"b/empty.png: Input is empty",
+    ),
 ]
 
 
@@ -218,8 +361,11 @@ def _mixed_gray_and_rgb(tmp, monkeypatch):
     _png(folder / "b" / "rgb.png", "RGB")
     images, labels = next(iter(IDG().flow_from_directory(folder, target_size=(8, 8), batch_size=2, shuffle=False)))
     assert images.shape == (2, 8, 8, 3) and labels.shape == (2, 2)
-    gray = next(iter(IDG().flow_from_directory(folder, target_size=(8, 8), color_mode="grayscale", batch_size=2,
-                                               class_mode=None)))
+    gray = next(
+        iter(
+            IDG().flow_from_directory(folder, target_size=(8, 8), color_mode="grayscale", batch_size=2, class_mode=None)
+        )
+    )
     assert gray.shape == (2, 8, 8, 1)
 
 
@@ -264,6 +410,7 @@ def test_many_bad_files_are_named_in_one_error(tmp_path):
 
 
 # --- nothing lost: a learner's files survive every helper that writes ------------------------------
+
 
 def _plant(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -356,7 +503,7 @@ def test_bounding_batches_in_flight_changes_no_value(tmp_path, monkeypatch):
         return [x[0].numpy() for x, _ in zip(dataset, range(4))]
 
     default = batches()
-    monkeypatch.setattr(augment, "_BIG_BATCH", 1)  # every batch counts as big: 1 in flight
+    monkeypatch.setattr(augment.generator, "_BIG_BATCH", 1)  # every batch counts as big: 1 in flight
     assert augment._in_flight(2 * 8 * 8 * 3 * 4) == 1
     for a, b in zip(default, batches()):
         np.testing.assert_array_equal(a, b)

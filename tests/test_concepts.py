@@ -39,7 +39,9 @@ def test_softmax_regression_gradients_match_gradient_tape():
 
 def test_l2_penalty_matches_keras_regularizer():
     weights = rng.normal(size=(5, 3)).astype(np.float32)
-    np.testing.assert_allclose(concepts.l2_penalty(weights, 0.03), float(keras.regularizers.L2(0.03)(weights)), rtol=1e-6)
+    np.testing.assert_allclose(
+        concepts.l2_penalty(weights, 0.03), float(keras.regularizers.L2(0.03)(weights)), rtol=1e-6
+    )
 
 
 @pytest.mark.parametrize("degrees", [0, 13, 25, 45, 90, -37, 180])
@@ -51,8 +53,12 @@ def test_warp_nearest_matches_tensorflow_projective_transform(degrees):
     inverse = np.linalg.inv(matrix)
     transform = (inverse / inverse[2, 2]).ravel()[:8].astype(np.float32)
     expected = tf.raw_ops.ImageProjectiveTransformV3(
-        images=image[None], transforms=transform[None], output_shape=[h, w], fill_value=0.0,
-        interpolation="NEAREST", fill_mode="CONSTANT",
+        images=image[None],
+        transforms=transform[None],
+        output_shape=[h, w],
+        fill_value=0.0,
+        interpolation="NEAREST",
+        fill_mode="CONSTANT",
     )[0].numpy()
     np.testing.assert_array_equal(concepts.warp_nearest(image, matrix), expected)
 
@@ -73,8 +79,10 @@ def test_rotation_matrix_properties():
         (lambda: concepts.softmax([1.0, 2.0]), "logits must be 2-dimensional"),
         (lambda: concepts.softmax_cross_entropy([[1.0, 2.0]], [2]), "labels must be in \\[0, 1\\]"),
         (lambda: concepts.softmax_cross_entropy([[1.0, 2.0]], [0.5]), "labels must be 1 integer class ids"),
-        (lambda: concepts.softmax_regression_gradients(np.ones((2, 3)), [0, 1], np.ones((4, 2)), np.ones(2)),
-         "shapes must chain"),
+        (
+            lambda: concepts.softmax_regression_gradients(np.ones((2, 3)), [0, 1], np.ones((4, 2)), np.ones(2)),
+            "shapes must chain",
+        ),
         (lambda: concepts.l2_penalty([1.0], -1), "strength must be >= 0"),
         (lambda: concepts.rotation_matrix(float("inf")), "degrees must be finite"),
         (lambda: concepts.warp_nearest(np.ones(4), np.eye(3)), "image must have shape"),

@@ -15,7 +15,7 @@ def test_digits_split_shapes_ranges_and_sizes(digits):
     assert digits.x_train.shape == (1257, 8, 8, 1) and digits.x_train.dtype == np.float32
     assert digits.sizes == {"train": 1257, "val": 180, "test": 360}
     assert sum(digits.sizes.values()) == 1797
-    assert 0.0 <= digits.x_train.min() and digits.x_train.max() == 1.0
+    assert digits.x_train.min() >= 0.0 and digits.x_train.max() == 1.0
     assert digits.y_train.dtype == np.int64 and set(digits.y_train) == set(range(10))
     assert digits.task == "classification" and digits.target_names == tuple("0123456789")
 
@@ -37,7 +37,7 @@ def test_digits_upscaled_keeps_labels_and_range(digits):
     big = data.load_digits_images(size=32)
     assert big.x_train.shape == (1257, 32, 32, 1)
     np.testing.assert_array_equal(big.y_train, digits.y_train)
-    assert 0.0 <= big.x_train.min() and big.x_train.max() <= 1.0
+    assert big.x_train.min() >= 0.0 and big.x_train.max() <= 1.0
     # downscaling the upscaled image again gives back roughly the original
     import tensorflow as tf
 
@@ -166,7 +166,11 @@ def test_make_image_folder_bad_input(tmp_path, kwargs, message):
 
 def test_last_marked_labels_are_the_digit_at_the_last_marker():
     split = data.make_last_marked(n_train=200, n_test=40, length=12, marker_rate=0.2, seed=1)
-    assert split.x_train.shape == (200, 12, 11) and split.x_val.shape == (20, 12, 11) and split.x_test.shape == (40, 12, 11)
+    assert (
+        split.x_train.shape == (200, 12, 11)
+        and split.x_val.shape == (20, 12, 11)
+        and split.x_test.shape == (40, 12, 11)
+    )
     for x, y in ((split.x_train, split.y_train), (split.x_test, split.y_test)):
         assert np.all(x[:, :, :10].sum(axis=2) == 1) and np.all(x[:, :, 10].sum(axis=1) >= 1)
         for sequence, label in zip(x, y):

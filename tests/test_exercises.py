@@ -49,6 +49,17 @@ def test_unknown_exercise_and_notebook():
         exercises.exercises_for("99_none")
 
 
+def test_package_keeps_the_public_api():
+    import dlopt_helpers as dh
+
+    assert dh.check is dh.exercises.check is exercises.registry.check
+    assert dh.exercises.EXERCISES is EXERCISES and len(EXERCISES) == 41
+    assert {"check", "Exercise", "CheckResult", "EXERCISES", "exercises_for", "register"} <= set(dir(dh.exercises))
+    assert isinstance(EXERCISES["01.gd_step"], dh.exercises.Exercise)
+    assert isinstance(dh.check("01.gd_step", 0.6), dh.exercises.CheckResult)
+    assert "01.gd_step" in repr(EXERCISES["01.gd_step"])
+
+
 def test_register_refuses_duplicates():
     with pytest.raises(ValueError, match="registered twice"):
         exercises.register("01.gd_step", "01_core_concepts", "q", "h")(lambda: 1)

@@ -72,8 +72,12 @@ def test_each_run_starts_from_its_seed():
 
 
 def test_claim_better_holds_for_a_real_gap_and_fails_inside_the_noise(capsys):
-    result = ex.compare(lambda seed, shift: _noisy(seed, shift), {"base": {"shift": 0.0}, "good": {"shift": 0.05},
-                                                                   "same": {"shift": 0.0005}}, seeds=5, n_jobs=1)
+    result = ex.compare(
+        lambda seed, shift: _noisy(seed, shift),
+        {"base": {"shift": 0.0}, "good": {"shift": 0.05}, "same": {"shift": 0.0005}},
+        seeds=5,
+        n_jobs=1,
+    )
     result.claim_better("good", "base")
     out = capsys.readouterr().out
     assert "✔ claim: good beats base on value (95% CI of the difference, 5 seeds)" in out
@@ -87,8 +91,9 @@ def test_claim_better_holds_for_a_real_gap_and_fails_inside_the_noise(capsys):
 
 
 def test_claims_respect_lower_is_better():
-    losses = ex.summarize({"sgd": [0.30, 0.32, 0.31], "adam": [0.20, 0.21, 0.19]}, metric="loss",
-                          higher_is_better=False)
+    losses = ex.summarize(
+        {"sgd": [0.30, 0.32, 0.31], "adam": [0.20, 0.21, 0.19]}, metric="loss", higher_is_better=False
+    )
     losses.claim_better("adam", "sgd")
     assert losses.ranking() == ["adam", "sgd"]
     with pytest.raises(ex.ClaimError):
@@ -124,6 +129,7 @@ def test_dict_results_give_several_metrics_and_keep_details():
     np.testing.assert_array_equal(result.details["run"][1]["curve"], np.arange(3))
 
 
+@pytest.mark.slow
 def test_worker_processes_give_the_same_values_as_this_process():
     arms = {"a": {"shift": 0.0}, "b": {"shift": 0.1}}
     here = ex.compare(_noisy, arms, seeds=3, n_jobs=1)

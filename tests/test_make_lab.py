@@ -5,7 +5,10 @@ import os
 import secrets
 import urllib.request
 
+import pytest
 from servers import free_port, server
+
+pytestmark = pytest.mark.slow  # `make check` leaves these out; `make test` runs them
 
 
 def _get(url: str):
@@ -33,3 +36,50 @@ def test_make_lab_serves_the_course_notebooks(tmp_path):
         assert status == 200 and "JupyterLab" in page
         _, body = _get(f"{base}/api/kernelspecs?token={token}")
         assert "python3" in json.loads(body)["kernelspecs"]
+
+
+def _schema(plugin: str) -> dict:
+    """The installed JSON schema of a Lab plugin: core plugins under lab/schemas, extensions under labextensions."""
+    import sys
+    from pathlib import Path
+
+    package, name = plugin.split(":")
+    share = Path(sys.prefix) / "share" / "jupyter"
+    for folder in (share / "lab" / "schemas" / package, *share.glob(f"labextensions/{package}/schemas/{package}")):
+        if (folder / f"{name}.json").is_file():
+            return json.loads((folder / f"{name}.json").read_text())
+    raise AssertionError(f"no installed schema for {plugin}")
+
+
+def test_make_lab_installs_the_course_settings(tmp_path):
+    """tools/lab-overrides.json: widget state saved with notebooks, no news pop-up; every key exists in Lab."""
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    overrides = json.loads((root / "tools" / "lab-overrides.json").read_text())
+    assert overrides["@jupyter-widgets/jupyterlab-manager:plugin"] == {"saveState": True}
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    for plugin, values in overrides.items():  # a misspelt key would be ignored by Lab without a word
+        properties = _schema(plugin)["properties"]
+        for key, value in values.items():
+            assert key in properties, f"{plugin} has no setting {key!r}"
+            allowed = [option["const"] for option in properties[key].get("oneOf", [])]
+            types = {"boolean": bool, "string": str, "integer": int, "number": (int, float)}
+            assert value in allowed if allowed else isinstance(value, types[properties[key]["type"]]), (plugin, key)
+
+    port, token = free_port(), secrets.token_hex(16)
+    env = {
+        **os.environ,
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+    }
+    args = f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.port_retries=0 --IdentityProvider.token={token}"
+    base = f"http://127.0.0.1:{port}"
+    with server(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"], f"{base}/api/status?token={token}", env):
+        installed = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+        assert json.loads(installed.read_text()) == overrides
+        for plugin, values in overrides.items():  # what the running Lab hands the browser
+            _, body = _get(f"{base}/lab/api/settings/{plugin}?token={token}")
+            properties = json.loads(body)["schema"]["properties"]
+            assert {key: properties[key]["default"] for key in values} == values

@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 
 import dlopt_helpers as dh
-
 from dlopt_helpers.concepts import l2_penalty
 from dlopt_helpers.models import build_running_example
 

@@ -72,16 +72,33 @@ def test_checker_accepts_a_clean_notebook():
     [
         (lambda nb: nb.metadata.__setitem__("widgets", {"state": {}}), "metadata.widgets"),
         (lambda nb: setattr(nb.cells[1], "execution_count", 5), "execution counts are not 1..2"),
-        (lambda nb: nb.cells[0].outputs.append(new_output("stream", name="stdout", text="saved to /home/ann/x")),
-         "absolute path"),
+        (
+            lambda nb: nb.cells[0].outputs.append(new_output("stream", name="stdout", text="saved to /home/ann/x")),
+            "absolute path",
+        ),
         (lambda nb: nb.cells[0].outputs.append(new_output("stream", name="stderr", text="Warning")), "stderr output"),
-        (lambda nb: nb.cells[0].outputs.append(new_output("error", ename="ValueError", evalue="bad", traceback=[])),
-         "error output ValueError"),
+        (
+            lambda nb: nb.cells[0].outputs.append(new_output("error", ename="ValueError", evalue="bad", traceback=[])),
+            "error output ValueError",
+        ),
         (lambda nb: nb.cells[0].metadata.__setitem__("execution", {"iopub.status.busy": "2026"}), "run metadata"),
         (lambda nb: nb.metadata.__setitem__("kernelspec", {"name": "conda-env-x", "display_name": "x"}), "python3"),
-        (lambda nb: nb.cells[0].outputs.append(new_output("display_data", data={
-            "application/vnd.jupyter.widget-view+json": {"model_id": "x", "version_major": 2, "version_minor": 0},
-            "text/plain": "VBox()"})), "stored widget view"),
+        (
+            lambda nb: nb.cells[0].outputs.append(
+                new_output(
+                    "display_data",
+                    data={
+                        "application/vnd.jupyter.widget-view+json": {
+                            "model_id": "x",
+                            "version_major": 2,
+                            "version_minor": 0,
+                        },
+                        "text/plain": "VBox()",
+                    },
+                )
+            ),
+            "stored widget view",
+        ),
     ],
 )
 def test_checker_finds_each_problem_and_clean_fixes_metadata(make, expected):
@@ -106,7 +123,13 @@ def test_cli_check_exit_status(tmp_path, capsys):
 
 
 def test_clean_joins_stream_chunks_split_by_timing():
-    nb = _executed(_cell(1, new_output("stream", name="stdout", text="a\n"), new_output("stream", name="stdout", text="b\n"),
-                        new_output("stream", name="stderr", text="w\n")))
+    nb = _executed(
+        _cell(
+            1,
+            new_output("stream", name="stdout", text="a\n"),
+            new_output("stream", name="stdout", text="b\n"),
+            new_output("stream", name="stderr", text="w\n"),
+        )
+    )
     outputs = nbhygiene.clean(nb).cells[0].outputs
     assert [(o.name, o.text) for o in outputs] == [("stdout", "a\nb\n"), ("stderr", "w\n")]

@@ -54,8 +54,9 @@ def test_schedules_match_keras(step):
 @pytest.mark.parametrize("step", [0, 1, 9, 10, 11, 50, 109, 110, 150])
 @pytest.mark.parametrize("initial", [0.0, 0.02])
 def test_cosine_with_warmup_matches_keras(step, initial):
-    keras_warm = keras.optimizers.schedules.CosineDecay(initial, decay_steps=100, alpha=0.1, warmup_target=0.3,
-                                                        warmup_steps=10)
+    keras_warm = keras.optimizers.schedules.CosineDecay(
+        initial, decay_steps=100, alpha=0.1, warmup_target=0.3, warmup_steps=10
+    )
     ours = optim.cosine_decay(step, initial, 100, 0.1, warmup_target=0.3, warmup_steps=10)
     np.testing.assert_allclose(ours, float(keras_warm(step)), rtol=1e-6, atol=1e-9)
 
@@ -80,7 +81,7 @@ def test_scratch_adam_matches_keras_adam_inside_tf_function():
         optim.ScratchAdam().apply_gradients([tf.zeros(2)], [tf.Variable(tf.zeros(2))])
 
 
-@pytest.mark.parametrize("name", ["quadratic", "rosenbrock", "digits"])
+@pytest.mark.parametrize("name", ["quadratic", "rosenbrock", pytest.param("digits", marks=pytest.mark.slow)])
 def test_surface_gradients_are_derivatives_of_the_loss(name):
     surface = optim.get_surface(name)
     for point in [surface.start, (0.3, -0.2), (-0.5, 0.4)]:
@@ -112,7 +113,7 @@ def test_quadratic_stability_limit_separates_convergence_from_divergence():
     above = optim.run_optimizer(surface, optim.make_optimizer("sgd", 1.05 * limit), steps=500)
     assert not below.diverged and below.losses[-1] < 1e-6
     assert above.diverged and above.message.startswith(f"diverged at step {above.diverged_at}: learning rate")
-    assert np.isnan(above.points[above.diverged_at:]).all()
+    assert np.isnan(above.points[above.diverged_at :]).all()
 
 
 def test_momentum_beats_plain_gd_on_the_ill_conditioned_valley():
@@ -130,12 +131,16 @@ def test_momentum_beats_plain_gd_on_the_ill_conditioned_valley():
         (lambda: optim.make_optimizer("momentum", 0.1, momentum=1.0), "momentum must be in \\[0, 1\\)"),
         (lambda: optim.make_optimizer("sgd").step(np.zeros(2), np.zeros(3)), "grads must have the shape"),
         (lambda: optim.get_surface("himmelblau"), "name must be one of"),
-        (lambda: optim.run_optimizer(optim.get_surface("quadratic"), optim.make_optimizer("sgd"), steps=0),
-         "steps must be in"),
+        (
+            lambda: optim.run_optimizer(optim.get_surface("quadratic"), optim.make_optimizer("sgd"), steps=0),
+            "steps must be in",
+        ),
         (lambda: optim.run_optimizer("quadratic", optim.make_optimizer("sgd")), "surface must be a Surface"),
         (lambda: optim.run_optimizer(optim.get_surface("quadratic"), "adam"), "optimizer must be an Optimizer"),
-        (lambda: optim.run_optimizer(optim.get_surface("quadratic"), optim.make_optimizer("sgd"), start=[1.0]),
-         "start must be a point"),
+        (
+            lambda: optim.run_optimizer(optim.get_surface("quadratic"), optim.make_optimizer("sgd"), start=[1.0]),
+            "start must be a point",
+        ),
         (lambda: optim.cosine_decay(-1, 0.1, 10), "step must be >= 0"),
         (lambda: optim.step_decay(1, 0.1, 0.5, 0), "every must be >= 1"),
         (lambda: optim.cosine_decay(1, 0.0, 10), "initial must be > 0"),

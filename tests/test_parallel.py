@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -14,33 +15,77 @@ import pytest
 import tensorflow as tf
 
 import dlopt_helpers as dh
-from dlopt_helpers import parallel
-from servers import group_alive
+from dlopt_helpers import _process, parallel
+from dlopt_helpers.parallel._launch import worker_env
+from dlopt_helpers.parallel.multiworker import _supervise
 
 ROOT = Path(__file__).resolve().parents[1]
 TOLERANCE = 1e-5  # float32 round-off of a different summation order; measured 2.4e-7
+WORKER_MARKS = ("dlopt_helpers._worker", "dlopt-test-sleeper")
+# every process this test process starts inherits this mark (an orphan keeps it); another test
+# process's workers (a second pytest, an xdist sibling) carry another value or none
+OWNER = "DLOPT_TEST_OWNER"
+os.environ[OWNER] = str(os.getpid())
 
 
-def stray_workers() -> list[str]:
-    """Command lines of any worker process still running (none may outlive a helper call).
+def _processes():
+    """(command line, environment) of each worker-like process this user can read.
 
-    Under pytest-xdist only this test process's own workers count: they inherit its
-    PYTEST_XDIST_WORKER variable (an orphan keeps it), another xdist worker's do not.
+    psutil where installed (Linux, macOS, Windows), else Linux's /proc; neither: the check is skipped.
+    Only processes whose command line names a worker are asked for their environment.
     """
-    ours = os.environ.get("PYTEST_XDIST_WORKER")
-    found = []
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    if psutil is not None:
+        for proc in psutil.process_iter(["cmdline"]):
+            command = " ".join(proc.info["cmdline"] or [])
+            if any(mark in command for mark in WORKER_MARKS):
+                try:
+                    yield command, proc.environ()
+                except psutil.Error:  # it ended meanwhile, or it is not ours
+                    continue
+        return
+    if not Path("/proc").is_dir():
+        pytest.skip("listing stray worker processes needs psutil or /proc (Linux)")
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-                environ = (entry / "environ").read_bytes().split(b"\0") if ours else []
+                if not any(mark in command for mark in WORKER_MARKS):
+                    continue
+                lines = (entry / "environ").read_bytes().decode(errors="replace").split("\0")
             except OSError:
                 continue
-            if ours and f"PYTEST_XDIST_WORKER={ours}".encode() not in environ:
-                continue
-            if "dlopt_helpers._worker" in command or "dlopt-test-sleeper" in command:
-                found.append(command)
-    return found
+            yield command, dict(line.partition("=")[::2] for line in lines)
+
+
+def stray_workers() -> list[str]:
+    """Command lines of the worker processes this test process started that still run (none may
+    outlive a helper call). Workers of other test processes running at the same time do not count."""
+    return [command for command, environ in _processes() if environ.get(OWNER) == os.environ[OWNER]]
+
+
+@pytest.mark.slow  # starts processes or trains (make check leaves it out)
+@pytest.mark.parametrize("how", ["psutil", "/proc"])
+def test_the_stray_worker_scan_sees_a_running_worker(monkeypatch, how):
+    """The check behind every `not stray_workers()` below is not vacuous, by either path."""
+    if how == "/proc":
+        monkeypatch.setitem(sys.modules, "psutil", None)  # import psutil -> ImportError
+        if not Path("/proc").is_dir():
+            pytest.skip("no /proc here (macOS, Windows): the psutil path is the one used")
+    else:
+        pytest.importorskip("psutil")
+    sleeper = _process.start_group([sys.executable, "-c", "import time; time.sleep(120)", "dlopt-test-sleeper"])
+    try:
+        deadline = time.monotonic() + 30
+        while not stray_workers() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert any("dlopt-test-sleeper" in command for command in stray_workers())
+    finally:
+        _process.stop_group(sleeper)
+    assert not stray_workers()
 
 
 # --------------------------------------------------------------------------- devices and measuring
@@ -83,8 +128,9 @@ def test_every_pipeline_mode_yields_the_same_batches_in_the_same_order():
     files = parallel.encoded_photos(40, size=64)
     reference = [b.numpy() for b in parallel.photo_pipeline(files, "serial", batch_size=16, output_size=16)]
     assert [b.shape for b in reference] == [(16, 16, 16, 3), (16, 16, 16, 3), (8, 16, 16, 3)]
-    decoded = tf.image.resize(tf.image.convert_image_dtype(tf.io.decode_jpeg(files[0]), tf.float32), (16, 16),
-                              method="area").numpy()
+    decoded = tf.image.resize(
+        tf.image.convert_image_dtype(tf.io.decode_jpeg(files[0]), tf.float32), (16, 16), method="area"
+    ).numpy()
     np.testing.assert_allclose(reference[0][0], decoded, atol=1e-6)
     for mode in parallel.PIPELINE_MODES[1:]:
         batches = [b.numpy() for b in parallel.photo_pipeline(files, mode, batch_size=16, output_size=16)]
@@ -102,6 +148,7 @@ def test_compare_pipelines_and_plot():
     assert texts[0] == " ×1.00" and texts[1].startswith(" ×")
 
 
+@pytest.mark.slow  # starts processes or trains (make check leaves it out)
 def test_thread_scaling_runs_each_setting_in_a_fresh_process():
     results = parallel.thread_scaling(threads=(1,), size=64, repeats=2)
     assert len(results) == 1 and results[0].unit == "GFLOP" and results[0].rate > 0
@@ -109,6 +156,7 @@ def test_thread_scaling_runs_each_setting_in_a_fresh_process():
     assert not stray_workers()
 
 
+@pytest.mark.slow  # starts processes or trains (make check leaves it out)
 @pytest.mark.parametrize("onednn", [True, False])
 def test_thread_scaling_sets_onednn_in_the_fresh_process_and_names_it(onednn):
     """The course runs with oneDNN off (import dlopt_helpers); notebook 06 measures what that costs."""
@@ -118,6 +166,7 @@ def test_thread_scaling_sets_onednn_in_the_fresh_process_and_names_it(onednn):
 
 
 # --------------------------------------------------------------------------- replicas and workers
+@pytest.mark.slow  # starts processes or trains (make check leaves it out)
 def test_mirrored_replicas_train_like_one_device():
     """Two logical CPUs must be configured before TensorFlow starts: a fresh process."""
     script = textwrap.dedent(
@@ -132,8 +181,14 @@ def test_mirrored_replicas_train_like_one_device():
                           "last": single.losses[-1]}))
         """
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300,
-                          env=parallel._worker_env())
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env=worker_env(),
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["replicas"] == 2
@@ -141,6 +196,7 @@ def test_mirrored_replicas_train_like_one_device():
     assert result["last"] < result["first"]  # it trains
 
 
+@pytest.mark.slow  # starts processes or trains (make check leaves it out)
 def test_two_workers_train_like_one_device_and_fit_is_still_broken():
     """Also the canary for keras-team/keras#20585: when model.fit works under
     MultiWorkerMirroredStrategy, this test fails and the notebook should switch to fit."""
@@ -149,7 +205,7 @@ def test_two_workers_train_like_one_device_and_fit_is_still_broken():
     assert result.workers_agree and result.run.workers == 2 and result.run.replicas == 2
     assert result.run.max_loss_gap(single) < TOLERANCE and result.run.max_weight_gap(single) < TOLERANCE
     assert [c["task"]["index"] for c in result.tf_configs] == [0, 1]
-    assert not any(group_alive(pid) for pid in result.pids) and not stray_workers()
+    assert not any(_process.group_alive(pid) for pid in result.pids) and not stray_workers()
     assert result.fit_error, (
         "model.fit under MultiWorkerMirroredStrategy works now (keras-team/keras#20585 fixed?): "
         "use fit in notebook 06 and in dlopt_helpers.parallel"
@@ -163,23 +219,30 @@ def test_a_port_in_use_is_refused_before_anything_starts():
         taken.listen()
         port = taken.getsockname()[1]
         with pytest.raises(ValueError, match=rf"ports\[1\]={port} is already in use"):
-            parallel.run_multiworker(num_workers=2, ports=[parallel._free_port(), port])
+            parallel.run_multiworker(num_workers=2, ports=[_process.free_port(), port])
     assert not stray_workers()
 
 
-def test_a_crashing_worker_is_reported_and_every_process_stopped(tmp_path):
+@pytest.mark.slow  # starts processes or trains (make check leaves it out)
+@pytest.mark.parametrize("groups", ["process groups", "no process groups (as on Windows)"])
+def test_a_crashing_worker_is_reported_and_every_process_stopped(tmp_path, monkeypatch, groups):
+    if groups == "process groups" and not _process.has_process_groups():
+        pytest.skip("process groups need POSIX (Linux, macOS)")
+    if groups != "process groups":
+        monkeypatch.delattr(os, "killpg", raising=False)  # the supervisor's fallback branch runs here too
     crash = [sys.executable, "-c", "import sys; print('boom: bad TF_CONFIG', file=sys.stderr); sys.exit(3)"]
     sleeper = [sys.executable, "-c", "import time; time.sleep(120)", "dlopt-test-sleeper"]
     env = dict(os.environ)
     with pytest.raises(RuntimeError, match=r"(?s)worker 1 failed \(exit code 3\).*boom: bad TF_CONFIG"):
-        parallel._supervise([sleeper, crash], [env, env], timeout=60, workdir=tmp_path, names=["worker 0", "worker 1"])
+        _supervise([sleeper, crash], [env, env], timeout=60, workdir=tmp_path, names=["worker 0", "worker 1"])
     assert not stray_workers()
 
 
+@pytest.mark.slow  # starts processes or trains (make check leaves it out)
 def test_a_cluster_that_never_forms_times_out_and_is_stopped():
     # worker 0 of a two-worker cluster, started alone: it waits for worker 1 forever
     config = parallel.make_tf_config(2)[0]
-    with pytest.raises(RuntimeError, match="did not finish within 15 s.*check the addresses"):
+    with pytest.raises(RuntimeError, match=r"did not finish within 15 s.*check the addresses"):
         parallel.run_multiworker(num_workers=1, tf_configs=[config], timeout=15)
     assert not stray_workers()
 
@@ -242,9 +305,13 @@ def test_good_tf_config_and_make_tf_config():
         (lambda: parallel.run_multiworker(timeout=0), "timeout must be >= 1"),
         (lambda: parallel.run_multiworker(ports=[1, 2], tf_configs=[GOOD_CONFIG]), "either ports or tf_configs"),
         (lambda: parallel.run_multiworker(tf_configs=[GOOD_CONFIG]), "must hold num_workers=2 configs"),
-        (lambda: parallel.run_multiworker(num_workers=1, tf_configs=[
-            {"cluster": {"worker": ["10.0.0.5:2222"]}, "task": {"type": "worker", "index": 0}}]),
-         "this machine only"),
+        (
+            lambda: parallel.run_multiworker(
+                num_workers=1,
+                tf_configs=[{"cluster": {"worker": ["10.0.0.5:2222"]}, "task": {"type": "worker", "index": 0}}],
+            ),
+            "this machine only",
+        ),
     ],
 )
 def test_bad_input(call, message):

@@ -59,7 +59,7 @@ def test_new_figure_is_not_registered_with_pyplot():
     import matplotlib.pyplot as plt
 
     before = plt.get_fignums()
-    fig, axes = plotting.new_figure(2, 3)
+    _fig, axes = plotting.new_figure(2, 3)
     assert axes.shape == (2, 3) and plt.get_fignums() == before
     with pytest.raises(ValueError, match="nrows must be in"):
         plotting.new_figure(0, 1)
@@ -76,5 +76,75 @@ def test_plot_trajectories_draws_each_path_on_the_contour():
     assert labels[:2] == ["sgd", "adam"] and len(ax.collections) > 0  # the filled contour
     np.testing.assert_array_equal(ax.lines[1].get_xdata(), runs["adam"].points[:, 0])
     assert ax.get_xlim() == surface.xlim
-    with pytest.raises(ValueError, match="surface must be an optim.Surface"):
+    with pytest.raises(ValueError, match=r"surface must be an optim.Surface"):
         plotting.plot_trajectories("quadratic", runs)
+
+
+def test_plot_trajectories_labels_axes_draws_a_colour_bar_and_keeps_given_colours():
+    from dlopt_helpers import optim
+
+    surface = optim.get_surface("quadratic")
+    runs = {name: optim.run_optimizer(surface, optim.make_optimizer(name, 0.05), 20) for name in ("sgd", "adam")}
+    fig = plotting.plot_trajectories(surface, runs, colors={"sgd": "red", "adam": "blue"})
+    ax, bar = fig.get_axes()
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x", "y")
+    assert bar.get_ylabel() == "loss (log scale)" and len(bar.get_yticks()) == 4
+    assert [line.get_color() for line in ax.lines[:2]] == ["red", "blue"]
+    assert not any(line.get_visible() for line in ax.get_xgridlines())  # no grid through the contours
+    alone = plotting.plot_trajectories(surface, runs, colorbar=False)
+    assert len(alone.get_axes()) == 1
+    with pytest.raises(ValueError, match="colors must give a matplotlib colour for every path"):
+        plotting.plot_trajectories(surface, runs, colors={"sgd": "red"})
+
+
+@pytest.mark.parametrize(
+    "background, expected",
+    [("white", "black"), ("black", "white"), ("#fde725", "black"), ("#440154", "white"), ((0.5, 0.5, 0.5), "black")],
+)
+def test_text_color_follows_the_luminance_of_the_background(background, expected):
+    assert plotting.text_color(background) == expected
+
+
+def test_heatmap_writes_each_value_in_a_readable_colour_with_a_colour_bar():
+    import matplotlib as mpl
+
+    values = np.array([[0.889, 0.900, np.nan], [0.1, 0.5, 0.95]])
+    fig = plotting.heatmap(values, ["a", "b", "c"], [1, 2], vmin=0, vmax=1, colorbar_label="accuracy", title="t")
+    ax, bar = fig.get_axes()
+    texts = {t.get_text(): t.get_color() for t in ax.texts}
+    assert set(texts) == {"0.89", "0.90", "0.10", "0.50", "0.95"}  # the NaN cell stays empty
+    viridis = mpl.colormaps["viridis"]
+    for text, color in texts.items():
+        assert color == plotting.text_color(viridis(float(text)))
+    assert texts["0.89"] == texts["0.90"] == "black" and texts["0.10"] == "white"  # light cells: dark text
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["1", "2"]
+    assert bar.get_ylabel() == "accuracy" and ax.get_title() == "t"
+    assert not any(line.get_visible() for line in ax.get_xgridlines() + ax.get_ygridlines())
+
+
+def test_heatmap_draws_on_a_given_axes_and_formats_values():
+    fig, ax = plotting.new_figure()
+    assert plotting.heatmap(np.eye(2), ["x", "y"], ["p", "q"], ax=ax, fmt="{:.0%}") is fig
+    assert sorted(t.get_text() for t in ax.texts) == ["0%", "0%", "100%", "100%"]
+    flat = plotting.heatmap(np.full((1, 2), 3.0), ["x", "y"], ["p"])  # one value everywhere: still a scale
+    assert [t.get_text() for t in flat.get_axes()[0].texts] == ["3.00", "3.00"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"values": np.zeros((2, 3)), "x_labels": ["a", "b"]}, "x_labels and y_labels must give one label per"),
+        ({"values": np.zeros(3)}, "values must be 2-dimensional"),
+        ({"values": np.array([[np.inf, 0.0]]), "x_labels": ["a", "b"], "y_labels": ["p"]}, "values must be finite"),
+        ({"fmt": "{:d}"}, "fmt must be a format string"),
+        ({"fmt": "{0} {1}"}, "fmt must be a format string"),
+        ({"cmap": "no such map"}, "cmap must be a matplotlib colour map"),
+        ({"vmin": 1.0, "vmax": 0.0}, "vmin must be below vmax"),
+        ({"ax": "axes"}, "ax must be a matplotlib Axes"),
+    ],
+)
+def test_heatmap_bad_input(kwargs, message):
+    call = {"values": np.zeros((1, 2)), "x_labels": ["a", "b"], "y_labels": ["p"], **kwargs}
+    with pytest.raises(ValueError, match=message):
+        plotting.heatmap(**call)

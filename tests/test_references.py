@@ -1,5 +1,5 @@
-"""docs/references.bib parses and is complete for the notebooks; links between notebooks land on real headings;
-the glossary is consistent."""
+"""The bibliography (dlopt_helpers/references.bib, package data) parses and is complete for the notebooks;
+links between notebooks land on real headings; the glossary is consistent."""
 
 import re
 from pathlib import Path
@@ -35,14 +35,14 @@ def test_every_citation_in_the_notebooks_is_in_the_bib():
     keys = set(references.load().entries)
     cited = references.cited_keys(NOTEBOOKS)
     unknown = {name: sorted(found - keys) for name, found in cited.items() if found - keys}
-    assert not unknown, f"cited but not in docs/references.bib: {unknown}"
+    assert not unknown, f"cited but not in references.bib: {unknown}"
     for path in NOTEBOOKS:
         text = "".join(c.source for c in nbformat.read(str(path), 4).cells if c.cell_type == "markdown")
         if "**References.**" in text:
             assert cited[path.stem], f"{path.name} has a References paragraph without [@key] citations"
     assert sum(len(found) for found in cited.values()) >= 20
     uncited = set(references.load().entries) - set().union(*cited.values())
-    assert not uncited, f"in docs/references.bib but cited by no notebook: {sorted(uncited)}"
+    assert not uncited, f"in references.bib but cited by no notebook: {sorted(uncited)}"
 
 
 def test_rendered_list_has_every_entry():

@@ -47,8 +47,9 @@ def test_penalties_equal_keras_regularizers():
 
 
 def test_soft_threshold():
-    np.testing.assert_allclose(reg.soft_threshold(np.array([-1.2, -0.3, 0.0, 0.4, 2.0]), 0.5),
-                               [-0.7, 0.0, 0.0, 0.0, 1.5])
+    np.testing.assert_allclose(
+        reg.soft_threshold(np.array([-1.2, -0.3, 0.0, 0.4, 2.0]), 0.5), [-0.7, 0.0, 0.0, 0.0, 1.5]
+    )
 
 
 def test_regularization_path_matches_sklearn_and_keeps_order():

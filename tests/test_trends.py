@@ -18,7 +18,9 @@ DIGITS8 = dh.data.load_digits_images(seed=0)
 def cnn():
     dh.set_seed(0)
     model = dh.models.build_cnn((16, 16, 1), seed=0)
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.01), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    )
     model.fit(DIGITS.x_train[:400], DIGITS.y_train[:400], epochs=8, verbose=0)
     return model
 
@@ -62,8 +64,9 @@ def test_saliency_is_the_absolute_gradient_of_the_target_logit(cnn):
     with tf.GradientTape() as tape:
         tape.watch(x)
         score = cnn(x)[:, 3]
-    np.testing.assert_allclose(trends.saliency(cnn, x.numpy(), target=[3, 3]), np.abs(tape.gradient(score, x).numpy()),
-                               rtol=1e-5, atol=1e-8)
+    np.testing.assert_allclose(
+        trends.saliency(cnn, x.numpy(), target=[3, 3]), np.abs(tape.gradient(score, x).numpy()), rtol=1e-5, atol=1e-8
+    )
     assert trends.saliency(cnn, x.numpy()).shape == (2, 16, 16, 1)
 
 
@@ -113,16 +116,23 @@ def test_autoencoder_learns_without_labels():
         (lambda: trends.LiteModel(b""), "flatbuffer must be the bytes"),
         (lambda: trends.integrated_gradients(None, np.zeros(3), target=0, steps=0), r"steps must be in \[1, 100000\]"),
         (lambda: trends.integrated_gradients(None, np.zeros(3), baseline=np.zeros(2), target=0), "baseline must have"),
-        (lambda: trends.dp_sgd_train(DIGITS8.x_train, DIGITS8.y_train, noise_multiplier=-1), "noise_multiplier must be >= 0"),
+        (
+            lambda: trends.dp_sgd_train(DIGITS8.x_train, DIGITS8.y_train, noise_multiplier=-1),
+            "noise_multiplier must be >= 0",
+        ),
         (lambda: trends.dp_sgd_train(DIGITS8.x_train, DIGITS8.y_train, l2_norm_clip=0), "l2_norm_clip must be > 0"),
-        (lambda: trends.dp_sgd_train(DIGITS8.x_train[:10], DIGITS8.y_train[:10]),
-         r"batch_size must be <= the number of samples \(10\), got 64"),
+        (
+            lambda: trends.dp_sgd_train(DIGITS8.x_train[:10], DIGITS8.y_train[:10]),
+            r"batch_size must be <= the number of samples \(10\), got 64",
+        ),
         (lambda: trends.dp_epsilon(1.0, 0.0, 10), r"sample_rate must be in \(0, 1\]"),
         (lambda: trends.dp_epsilon(1.0, 0.1, 10, delta=1.0), r"delta must be in \(0, 1\)"),
         (lambda: trends.pretrain_autoencoder(np.zeros((0, 4))), "non-empty batch"),
         (lambda: trends.pretrain_autoencoder(np.zeros((5, 4)), code_units=0), r"code_units must be in \[1, 4096\]"),
-        (lambda: trends.train_from_scratch(DIGITS8.x_train[:20], DIGITS8.y_train[:20], epochs=0),
-         r"epochs must be in \[1, 100000\]"),
+        (
+            lambda: trends.train_from_scratch(DIGITS8.x_train[:20], DIGITS8.y_train[:20], epochs=0),
+            r"epochs must be in \[1, 100000\]",
+        ),
         (lambda: trends.train_from_scratch(DIGITS8.x_train[:20], DIGITS8.y_train[:10]), "same number"),
     ],
 )

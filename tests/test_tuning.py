@@ -37,13 +37,16 @@ def test_range_test_schedule_is_exponential_and_reaches_the_optimizer():
 def test_range_test_records_each_batch_loss_not_the_running_mean():
     """With a negligible learning rate the weights stay put, so batch i's loss is the initial model's loss on it."""
     model = dh.models.build_running_example(seed=0)
-    model.compile(optimizer=keras.optimizers.SGD(1e-12), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(
+        optimizer=keras.optimizers.SGD(1e-12), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    )
     initial = model(X, training=False)
     per_example = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction=None)(Y, initial).numpy()
     expected = per_example[: 9 * 32].reshape(9, 32).mean(axis=1)
     test = LearningRateRangeTest(min_lr=1e-12, max_lr=2e-12, steps=9, smoothing=0.0)
-    model.fit(tf.data.Dataset.from_tensor_slices((X, Y)).batch(32), epochs=1, verbose=0, shuffle=False,
-              callbacks=[test])
+    model.fit(
+        tf.data.Dataset.from_tensor_slices((X, Y)).batch(32), epochs=1, verbose=0, shuffle=False, callbacks=[test]
+    )
     np.testing.assert_allclose(test.raw_losses, expected, rtol=1e-4)
     np.testing.assert_allclose(test.losses, expected, rtol=1e-4)  # smoothing 0: nothing averaged
 
@@ -83,6 +86,7 @@ def test_wrapper_keeps_label_values_and_reports_divergence():
     assert wild.diverged_ and wild.predict(XV).shape == YV.shape
 
 
+@pytest.mark.slow
 def test_grid_and_random_search_run_on_the_wrapper_and_repeat():
     xs, ys = np.concatenate([X, XV]), np.concatenate([Y, YV])
     holdout = PredefinedSplit(np.r_[np.full(len(X), -1), np.zeros(len(XV))])
@@ -93,14 +97,23 @@ def test_grid_and_random_search_run_on_the_wrapper_and_repeat():
     rows = search_rows(one.cv_results_)
     assert len(rows) == 4 and set(rows[0]) == {"learning_rate", "l2", "score"}
     assert one.best_params_["learning_rate"] == 0.5  # 2 epochs at 0.01 barely move
-    random = RandomizedSearchCV(RunningExampleClassifier(epochs=2), {"learning_rate": loguniform(1e-2, 1.0)},
-                                n_iter=3, cv=holdout, refit=False, random_state=0).fit(xs, ys)
+    random = RandomizedSearchCV(
+        RunningExampleClassifier(epochs=2),
+        {"learning_rate": loguniform(1e-2, 1.0)},
+        n_iter=3,
+        cv=holdout,
+        refit=False,
+        random_state=0,
+    ).fit(xs, ys)
     assert len(search_rows(random.cv_results_)) == 3
 
 
 def test_pruning_callback_reports_every_epoch_and_stops_a_pruned_trial():
-    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=0),
-                                pruner=optuna.pruners.ThresholdPruner(lower=0.99, n_warmup_steps=1))
+    study = optuna.create_study(
+        direction="maximize",
+        sampler=optuna.samplers.TPESampler(seed=0),
+        pruner=optuna.pruners.ThresholdPruner(lower=0.99, n_warmup_steps=1),
+    )
     trial = study.ask()
     callback = PruningCallback(trial, XV, YV)
     RunningExampleClassifier(epochs=6, learning_rate=0.001).fit(X, Y, callbacks=[callback])
@@ -110,15 +123,23 @@ def test_pruning_callback_reports_every_epoch_and_stops_a_pruned_trial():
 
 def test_best_so_far_and_format_table():
     np.testing.assert_array_equal(best_so_far([0.5, np.nan, 0.4, 0.7, 0.6]), [0.5, 0.5, 0.5, 0.7, 0.7])
-    rows = [{"lr": 0.1, "l2": 0.0, "score": 0.9}, {"lr": 1.0, "l2": 1e-4, "score": 0.95}, {"lr": 3.0, "l2": 0.0, "score": 0.1}]
+    rows = [
+        {"lr": 0.1, "l2": 0.0, "score": 0.9},
+        {"lr": 1.0, "l2": 1e-4, "score": 0.95},
+        {"lr": 3.0, "l2": 0.0, "score": 0.1},
+    ]
     table = format_table(rows, sort_by="score", limit=2).splitlines()
     assert table[0].split() == ["lr", "l2", "score"] and table[2].split() == ["1", "0.0001", "0.95"]
     assert len(table) == 4 and table[3].split() == ["0.1", "0", "0.9"]
 
 
 def test_search_explorer_heat_map_cells_and_status():
-    rows = [{"lr": lr, "l2": l2, "width": w, "score": lr * 10 + l2 * 100 + w}
-            for lr in (0.01, 0.1) for l2 in (0.0, 0.001, 0.01) for w in (1, 2)]
+    rows = [
+        {"lr": lr, "l2": l2, "width": w, "score": lr * 10 + l2 * 100 + w}
+        for lr in (0.01, 0.1)
+        for l2 in (0.0, 0.001, 0.01)
+        for w in (1, 2)
+    ]
     explorer = dh.widgets.SearchExplorer(rows, x="lr", y="l2")
     grid, counts = explorer.table("lr", "l2", "best")
     assert grid.shape == (3, 2) and (counts == 2).all()
@@ -136,8 +157,10 @@ def test_search_explorer_heat_map_cells_and_status():
 
 def test_search_explorer_bins_continuous_values_on_a_log_scale():
     rng = np.random.default_rng(0)
-    rows = [{"lr": float(10 ** rng.uniform(-3, 0)), "width": int(rng.choice([16, 64])), "score": float(rng.random())}
-            for _ in range(40)]
+    rows = [
+        {"lr": float(10 ** rng.uniform(-3, 0)), "width": int(rng.choice([16, 64])), "score": float(rng.random())}
+        for _ in range(40)
+    ]
     explorer = dh.widgets.SearchExplorer(rows, bins=3)
     assert explorer.labels["lr"] == ["0.001–0.01", "0.01–0.1", "0.1–1"]  # whole decades: 3 bins over 3 decades
     assert explorer.labels["width"] == ["16", "64"]
@@ -151,8 +174,7 @@ def test_search_explorer_gives_zero_l2_its_own_bin_and_shows_the_l2_dependence()
     l2 = [0.0, 1e-4, 1e-2] * 4 + list(10 ** rng.uniform(-6, -1, 48))
     rows = [{"lr": 0.1 * (1 + i % 2), "l2": value, "score": 1.0 - 5 * value} for i, value in enumerate(l2)]
     explorer = dh.widgets.SearchExplorer(rows, x="lr", y="l2", bins=6)
-    assert explorer.labels["l2"] == ["0", "1e-06–1e-05", "1e-05–0.0001", "0.0001–0.001", "0.001–0.01",
-                                     "0.01–0.1"]
+    assert explorer.labels["l2"] == ["0", "1e-06–1e-05", "1e-05–0.0001", "0.0001–0.001", "0.001–0.01", "0.01–0.1"]
     grid, counts = explorer.table("lr", "l2", "mean")
     assert counts[0].sum() == 4 and counts.sum() == len(rows)  # the four zeros, alone in their row
     means = np.nanmean(grid, axis=1)
@@ -184,10 +206,14 @@ def test_search_explorer_gives_zero_l2_its_own_bin_and_shows_the_l2_dependence()
         (lambda: format_table([{"a": 1}], sort_by="b"), "unknown"),
         (lambda: dh.widgets.SearchExplorer([]), "non-empty list of dicts"),
         (lambda: dh.widgets.SearchExplorer([{"a": 1, "score": 1}, {"a": 2, "score": 2}]), "at least two"),
-        (lambda: dh.widgets.SearchExplorer([{"a": 1, "b": 1, "score": 1}, {"a": 2, "b": 2, "score": 2}], x="c"),
-         "x must be one of"),
-        (lambda: dh.widgets.SearchExplorer([{"a": 1, "b": 1, "score": 1}, {"a": 2, "b": 2, "score": 2}], bins=1),
-         r"bins must be in \[2, 12\]"),
+        (
+            lambda: dh.widgets.SearchExplorer([{"a": 1, "b": 1, "score": 1}, {"a": 2, "b": 2, "score": 2}], x="c"),
+            "x must be one of",
+        ),
+        (
+            lambda: dh.widgets.SearchExplorer([{"a": 1, "b": 1, "score": 1}, {"a": 2, "b": 2, "score": 2}], bins=1),
+            r"bins must be in \[2, 12\]",
+        ),
     ],
 )
 def test_bad_input(call, message):

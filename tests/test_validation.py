@@ -8,7 +8,7 @@ def test_check_int_accepts_numpy_ints_and_rejects_bools_and_floats():
     assert v.check_int("steps", np.int64(3), 1) == 3
     with pytest.raises(ValueError, match="steps must be an integer, got True"):
         v.check_int("steps", True, 1)
-    with pytest.raises(ValueError, match="steps must be an integer, got 2.5"):
+    with pytest.raises(ValueError, match=r"steps must be an integer, got 2.5"):
         v.check_int("steps", 2.5, 1)
 
 

@@ -9,9 +9,16 @@ from hypothesis import strategies as st
 
 from dlopt_helpers import _validation as v
 
-ANYTHING = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
-                     st.text(max_size=5), st.binary(max_size=5), st.lists(st.integers(), max_size=3),
-                     st.dictionaries(st.text(max_size=2), st.integers(), max_size=2))
+ANYTHING = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=5),
+    st.binary(max_size=5),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+)
 
 
 def test_the_error_is_both_value_error_and_type_error():

@@ -5,7 +5,8 @@ import pytest
 import tensorflow as tf
 from sklearn.linear_model import Ridge
 
-from dlopt_helpers.widgets import GradientDescentDashboard, gradient_descent_linear
+from dlopt_helpers.dashboards import GradientDescentDashboard
+from dlopt_helpers.optim import gradient_descent_linear
 
 rng = np.random.default_rng(0)
 X = rng.normal(size=80)
@@ -27,7 +28,9 @@ def test_first_step_matches_gradient_tape():
     grad_w, grad_b = tape.gradient(loss, [w, b])
     run = gradient_descent_linear(X, Y, learning_rate=0.05, l2=0.1, steps=1, w0=0.4, b0=-0.2)
     np.testing.assert_allclose(run.losses[0], loss.numpy())
-    np.testing.assert_allclose([run.weights[1], run.biases[1]], [0.4 - 0.05 * grad_w.numpy(), -0.2 - 0.05 * grad_b.numpy()])
+    np.testing.assert_allclose(
+        [run.weights[1], run.biases[1]], [0.4 - 0.05 * grad_w.numpy(), -0.2 - 0.05 * grad_b.numpy()]
+    )
 
 
 def test_divergence_is_detected_at_the_stability_limit():
@@ -38,7 +41,7 @@ def test_divergence_is_detected_at_the_stability_limit():
     assert not gradient_descent_linear(X, Y, learning_rate=0.95 * limit, steps=500).diverged
     run = gradient_descent_linear(X, Y, learning_rate=1.2 * limit, steps=500)
     assert run.diverged and run.message.startswith(f"diverged at step {run.diverged_at}: learning rate")
-    assert np.isnan(run.losses[run.diverged_at:]).all() and np.isfinite(run.losses[: run.diverged_at]).all()
+    assert np.isnan(run.losses[run.diverged_at :]).all() and np.isfinite(run.losses[: run.diverged_at]).all()
     overflow = gradient_descent_linear(X * 1e200, Y, learning_rate=1.0, steps=5)
     assert overflow.diverged  # inf / NaN is reported, not raised
 
@@ -80,7 +83,7 @@ def test_moving_the_learning_rate_slider_recomputes_and_redraws(dashboard):
     dashboard.controls["learning_rate"].value = 0.5
     assert dashboard.render_count == 2 and dashboard.state.learning_rate == pytest.approx(0.5)
     assert dashboard.image.value != before
-    w_best, b_best, loss_best = dashboard.minimum(0.0)
+    w_best, _b_best, _loss_best = dashboard.minimum(0.0)
     assert dashboard.state.weights[-1] == pytest.approx(w_best, abs=1e-4)
     np.testing.assert_allclose(dashboard.line_fit.get_ydata(), dashboard.line_best.get_ydata(), atol=1e-3)
 
@@ -110,7 +113,9 @@ def test_dashboard_widget_tree(dashboard):
 
 def test_status_line_repeats_the_figures_message(dashboard):
     dashboard.controls["learning_rate"].value = 2.0
-    assert "diverged at step" in dashboard.status.value and dashboard.state.message.split(":")[0] in dashboard.status.value
+    assert (
+        "diverged at step" in dashboard.status.value and dashboard.state.message.split(":")[0] in dashboard.status.value
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,10 @@
 
 (`make nbcheck`, `make nbclean` and `make notebooks` call these.) ``tests/test_notebooks.py``
 runs ``check`` on every notebook, so a notebook committed without cleaning fails the tests.
+
+Exercise solutions (code cells tagged ``solution``) stay out of sight in JupyterLab: ``clean``
+collapses their source and output (``jupyter.source_hidden`` / ``outputs_hidden``), and ``check``
+wants their first line to be ``SOLUTION_FIRST_LINE`` (a collapsed cell still shows its first line).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 KEEP_CELL_METADATA = {"tags", "jupyter", "collapsed", "scrolled", "editable", "deletable"}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_PLACEHOLDER = "Live dashboard: run this cell (widgets need a running kernel)."
+# what a collapsed solution cell shows in JupyterLab: not the answer
+SOLUTION_FIRST_LINE = "# Solution: try the exercise first, then click ••• to show it"
 ABSOLUTE_PATH = re.compile(r"(?<![\w.])(/home/|/root/|/Users/|/tmp/|/private/var/|[A-Za-z]:\\\\?Users)")
 
 
@@ -36,6 +42,8 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         for key in list(cell.metadata):
             if key not in KEEP_CELL_METADATA:
                 del cell.metadata[key]  # e.g. 'execution' timestamps written by nbclient
+        if _is_solution(cell):  # collapsed again, whatever the last editor left open
+            cell.metadata.setdefault("jupyter", {}).update(source_hidden=True, outputs_hidden=True)
         if cell.cell_type == "code":
             for output in cell.outputs:
                 output.pop("transient", None)
@@ -47,13 +55,21 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def _is_solution(cell) -> bool:
+    return cell.cell_type == "code" and "solution" in cell.metadata.get("tags", [])
+
+
 def _coalesce_streams(outputs):
     """Join consecutive stdout (or stderr) chunks: how a kernel splits a stream depends on timing."""
     merged = []
     for output in outputs:
         previous = merged[-1] if merged else None
-        if (output.output_type == "stream" and previous is not None and previous.output_type == "stream"
-                and previous.name == output.name):
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
             previous.text += output.text
         else:
             merged.append(output)
@@ -80,6 +96,14 @@ def problems(nb: nbformat.NotebookNode) -> list[str]:
         extra = set(cell.metadata) - KEEP_CELL_METADATA
         if extra:
             found.append(f"cell {index}: run metadata {sorted(extra)} (run `make nbclean`)")
+        if _is_solution(cell):
+            hidden = cell.metadata.get("jupyter", {})
+            if not (hidden.get("source_hidden") and hidden.get("outputs_hidden")):
+                found.append(f"cell {index}: solution not collapsed (source and outputs; run `make nbclean`)")
+            if cell.source.split("\n", 1)[0] != SOLUTION_FIRST_LINE:
+                found.append(
+                    f"cell {index}: a solution's first line must be {SOLUTION_FIRST_LINE!r} (it stays visible)"
+                )
         for output in cell.get("outputs", []):
             if WIDGET_VIEW in output.get("data", {}):
                 found.append(f"cell {index}: stored widget view without its state (run `make nbclean`)")

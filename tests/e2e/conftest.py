@@ -18,14 +18,19 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from servers import ROOT, free_port, group_alive, server  # noqa: F401  (re-exported for the tests)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 # flags for a closed network and no sandbox as root (see the env notes): no background connections at all
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 # Voila's page template links Font Awesome from a CDN; offline that request fails. The dashboards use
 # no icon font (plain-text button labels), so this one failure is expected and harmless.
@@ -53,7 +58,9 @@ def screenshots(tmp_path_factory):
 @pytest.fixture(scope="module")  # not session: Playwright's loop must be gone before other tests use asyncio
 def browser_context(tmp_path_factory):
     if not Path(CHROMIUM).exists():
-        reason = f"Chromium not found at {CHROMIUM}: install it (Debian: apt-get install chromium) for the browser tests"
+        reason = (
+            f"Chromium not found at {CHROMIUM}: install it (Debian: apt-get install chromium) for the browser tests"
+        )
         if os.environ.get("CI"):
             pytest.fail(reason)  # CI must run them (.ci/run installs Chromium)
         pytest.skip(reason)
@@ -62,7 +69,10 @@ def browser_context(tmp_path_factory):
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
             viewport={"width": 1280, "height": 900},
         )
         try:

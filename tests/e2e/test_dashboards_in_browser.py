@@ -9,14 +9,15 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import urllib.request
+from pathlib import Path
 
+import nbformat
 import pytest
 
-from .conftest import (ROOT, PageProblems, free_port, kernel_tracebacks, lab_token_url, new_token, server,
-                       status_json)
+from .conftest import ROOT, PageProblems, free_port, kernel_tracebacks, lab_token_url, new_token, server, status_json
 
 pytestmark = pytest.mark.e2e
-
 
 
 def _dashboard(page, index: int):
@@ -32,8 +33,11 @@ def _wait_for_redraw(page, dashboard, old_src: str, what: str) -> str:
     """Wait until the figure widget shows a new image (the kernel recomputed and redrew)."""
     image = dashboard.locator(".widget-image")
     try:
-        page.wait_for_function("([element, old]) => element.getAttribute('src') !== old",
-                               arg=[image.element_handle(), old_src], timeout=20_000)
+        page.wait_for_function(
+            "([element, old]) => element.getAttribute('src') !== old",
+            arg=[image.element_handle(), old_src],
+            timeout=20_000,
+        )
     except Exception as error:  # a callback that raises in the kernel never sends a new image
         raise AssertionError(f"the figure did not redraw after {what}") from error
     return image.get_attribute("src")
@@ -70,29 +74,79 @@ def _drive_optimizer_dashboard(page, dashboard, screenshots, prefix: str) -> Non
     dashboard.screenshot(path=screenshots / f"{prefix}-3-diverged.png")
 
 
-def test_gradient_descent_notebook_in_jupyterlab(browser_context, jupyter_env, screenshots):
+def _assert_dashboards_as_built(page) -> None:
+    """After Run All, 03's dashboards show what their code says (the cells after them drive copies)."""
+    optimizer, trainer = _dashboard(page, 0), _dashboard(page, 1)
+    assert [select.input_value() for select in optimizer.locator("select").all()] == ["sgd", "quadratic"]
+    # text_content: an off-screen cell is not rendered (content-visibility), so it has no inner text
+    steps = optimizer.locator(".widget-slider", has_text="steps").locator(".widget-readout")
+    assert float(steps.text_content()) == 60
+    rate = trainer.locator(".widget-slider", has_text="learning rate").locator(".widget-readout")
+    assert float(rate.text_content()) == 0.05
+    assert trainer.locator(".dlopt-status").text_content().strip() == "press Start"  # not trained yet
+
+
+def _wait_for_kernel(page) -> None:
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget "
+        "&& window.jupyterapp.shell.currentWidget.sessionContext "
+        "&& window.jupyterapp.shell.currentWidget.sessionContext.session",
+        timeout=60_000,
+    )
+
+
+def _reopen_the_next_day(page, port: int, token: str, saved: Path, screenshots) -> None:
+    """Save, stop the kernel, reload: the dashboards come back from the saved widget state, not as errors."""
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.context.save()")
+    assert "widgets" in nbformat.read(saved, as_version=4).metadata, "Lab saved no widget state (saveState)"
+    for session in status_json(lab_token_url(port, token, "api/sessions")):
+        request = urllib.request.Request(lab_token_url(port, token, f"api/sessions/{session['id']}"), method="DELETE")
+        urllib.request.urlopen(request, timeout=10).close()
+    page.reload(timeout=60_000)
+    _wait_for_kernel(page)
+    page.wait_for_selector(".widget-image", state="attached", timeout=30_000)
+    page.wait_for_timeout(2_000)  # let every output area render
+    text = page.locator(".jp-NotebookPanel").text_content()
+    assert "Error displaying widget" not in text, "a dashboard shows an error after reopening"
+    assert page.locator(".widget-image").count() >= 2
+    restored = _dashboard(page, 0)
+    for _ in range(2):  # cells above it render on the way and move it: scroll twice
+        restored.scroll_into_view_if_needed()
+        page.wait_for_timeout(1_000)
+    restored.screenshot(path=screenshots / "lab-reopened-optimizer.png")  # the saved, static view
+
+
+def test_gradient_descent_notebook_in_jupyterlab(browser_context, jupyter_env, screenshots, tmp_path):
     port, token = free_port(), new_token()
-    args = (f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.port_retries=0 "
-            f"--IdentityProvider.token={token} --LabApp.expose_app_in_browser=True")
-    command = ["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"]
+    args = (
+        f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.port_retries=0 "
+        f"--IdentityProvider.token={token} --LabApp.expose_app_in_browser=True"
+    )
+    # a copy: Lab saves (and may autosave) the notebook it runs, and notebooks/ must stay as committed
+    lab_root = tmp_path / "lab"
+    lab_root.mkdir()
+    shutil.copy(ROOT / "notebooks" / "03_gradient_descent.ipynb", lab_root)
+    command = ["make", "--no-print-directory", "lab", f"LAB_ROOT={lab_root}", f"LAB_ARGS={args}"]
     with server(command, lab_token_url(port, token, "api/status"), jupyter_env):
         page = browser_context.new_page()
         problems = PageProblems(page)
         page.goto(lab_token_url(port, token, "lab/tree/03_gradient_descent.ipynb"), timeout=60_000)
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget "
-                               "&& window.jupyterapp.shell.currentWidget.sessionContext "
-                               "&& window.jupyterapp.shell.currentWidget.sessionContext.session", timeout=60_000)
-        page.evaluate("() => { window.dloptRunAll = undefined; window.jupyterapp.commands"
-                      ".execute('notebook:run-all-cells').then(ok => { window.dloptRunAll = ok; }); }")
+        _wait_for_kernel(page)
+        page.evaluate(
+            "() => { window.dloptRunAll = undefined; window.jupyterapp.commands"
+            ".execute('notebook:run-all-cells').then(ok => { window.dloptRunAll = ok; }); }"
+        )
         page.wait_for_function("() => window.dloptRunAll !== undefined", timeout=240_000)  # all cells ran
         assert page.evaluate("() => window.dloptRunAll") is True, "a cell failed while running all cells"
         page.wait_for_selector(".widget-image", timeout=30_000)
         assert kernel_tracebacks(page) == []
+        _assert_dashboards_as_built(page)
         _drive_optimizer_dashboard(page, _dashboard(page, 0), screenshots, "lab-optimizer")
         assert kernel_tracebacks(page) == []
         sessions = status_json(lab_token_url(port, token, "api/sessions"))
         assert [s["path"] for s in sessions] == ["03_gradient_descent.ipynb"]
+        _reopen_the_next_day(page, port, token, lab_root / "03_gradient_descent.ipynb", screenshots)
         problems.assert_none()
         if os.environ.get("DLOPT_UPDATE_DOCS"):
             shutil.copy(screenshots / "lab-optimizer-2-moved.png", ROOT / "docs" / "learning_rate_dashboard.png")
@@ -108,8 +162,21 @@ def test_dashboards_app_in_voila(browser_context, jupyter_env, screenshots):
         problems = PageProblems(page)
         page.goto(f"http://127.0.0.1:{port}/", timeout=180_000)
         page.wait_for_selector(".dlopt-status", timeout=180_000)
-        page.wait_for_function("() => document.querySelectorAll('.dlopt-status').length === 5", timeout=60_000)
+        # one status line per dashboard the app's notebook makes (names from the registry, not a fixed count)
+        import json
+
+        from dlopt_helpers.dashboards import DASHBOARDS
+
+        calls = tuple(f"{d.__name__}(" for d in DASHBOARDS)
+        cells = json.loads((ROOT / "notebooks" / "dashboards.ipynb").read_text())["cells"]
+        sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+        expected = sum(any(call in source for call in calls) for source in sources)
+        assert expected >= 5, "the dashboards notebook must show the course's dashboards"
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.dlopt-status').length === {expected}", timeout=60_000
+        )
         assert "import dlopt_helpers" not in page.inner_text("body"), "Voila must not show code"
+        assert "0" not in page.locator(".jp-OutputArea-output").all_inner_texts(), "a stray cell value"
         assert kernel_tracebacks(page) == []
         _drive_optimizer_dashboard(page, _dashboard(page, 1), screenshots, "voila-optimizer")
 

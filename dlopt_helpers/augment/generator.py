@@ -1,33 +1,29 @@
-"""An ``ImageDataGenerator`` for Keras 3, on ``tf.data``, with every geometric transform in one warp.
-
-Keras 3 removed ``keras.preprocessing.image.ImageDataGenerator``, ``flow_from_directory``
-and ``Model.fit_generator``. This module gives the source article's code a working,
-faster replacement. Rotation, shift, shear, zoom, flips and the random crop are each a
-3 x 3 matrix in homogeneous pixel coordinates; their product is one matrix per image,
-applied to a whole batch by a single ``ImageProjectiveTransformV3`` op (bilinear by
-default, like the legacy class). Introduced in ``notebooks/05_data_augmentation.ipynb``.
-
-Differences from the legacy class: ranges are fractions (``width_shift_range=0.2``),
-not pixels; ``zoom > 1`` magnifies (the legacy class inverts it); ``flow`` and
-``flow_from_directory`` return a ``tf.data.Dataset`` that ``model.fit`` takes directly;
-the random draws come from ``tf.random.stateless_*`` with a seed, so a run is
-reproducible and each epoch still sees different augmentations.
-"""
+"""``ImageDataGenerator``: the transforms as 3 x 3 matrices, one warp per image, ``flow`` and
+``flow_from_directory`` on ``tf.data``."""
 
 from __future__ import annotations
 
 import math
-import os
-from pathlib import Path
 
 import numpy as np
 
-from ._validation import (
-    Array, Boolean, Instance, Integer, InvalidParameterError, Options, PathLike, Real, Sequence, check,
-    MAX_BYTES, check_float, check_memory, check_size_pair, gigabytes, short_repr, validate_params,
+from .._validation import (
+    SEED_MAX,
+    Array,
+    Boolean,
+    Integer,
+    InvalidParameterError,
+    Options,
+    PathLike,
+    Real,
+    check,
+    check_float,
+    check_memory,
+    check_size_pair,
+    short_repr,
+    validate_params,
 )
-
-__all__ = ["ImageDataGenerator", "FILL_MODES", "CLASS_MODES", "IMAGE_SUFFIXES"]
+from .folders import _check_images, _class_names
 
 FILL_MODES = ("constant", "nearest", "reflect", "wrap")
 CLASS_MODES = ("categorical", "binary", "sparse", None)
@@ -40,7 +36,8 @@ _LEGACY = {
     "featurewise_std_normalization": "standardize the arrays (or use keras.layers.Normalization) before augmenting",
     "samplewise_center": "standardize each image before augmenting (or use keras.layers.Normalization)",
     "samplewise_std_normalization": "standardize each image before augmenting (or use keras.layers.Normalization)",
-    "zca_whitening": "whiten the arrays before augmenting", "zca_epsilon": "whiten the arrays before augmenting",
+    "zca_whitening": "whiten the arrays before augmenting",
+    "zca_epsilon": "whiten the arrays before augmenting",
     "brightness_range": "add keras.layers.RandomBrightness to the model",
     "channel_shift_range": "add keras.layers.RandomBrightness / RandomContrast to the model",
     "preprocessing_function": "map the returned tf.data.Dataset: dataset.map(function)",
@@ -87,21 +84,41 @@ class ImageDataGenerator:
     >>> model.fit(dataset, steps_per_epoch=len(images) // 32, epochs=10)     # doctest: +SKIP
     """
 
-    @validate_params(rotation_range=Real(0, 180), width_shift_range=Real(0, 1, closed="left"),
-                     height_shift_range=Real(0, 1, closed="left"), shear_range=Real(0, 80),
-                     horizontal_flip=Boolean(), vertical_flip=Boolean(), fill_mode=Options(*FILL_MODES),
-                     cval=Real(), rescale=(None, Real(0, None, closed="neither")),
-                     interpolation=Options("bilinear", "nearest"))
-    def __init__(self, rotation_range: float = 0.0, width_shift_range: float = 0.0, height_shift_range: float = 0.0,
-                 shear_range: float = 0.0, zoom_range=0.0, horizontal_flip: bool = False, vertical_flip: bool = False,
-                 fill_mode: str = "nearest", cval: float = 0.0, rescale: float | None = None, crop_size=None,
-                 interpolation: str = "bilinear", **legacy):
+    @validate_params(
+        rotation_range=Real(0, 180),
+        width_shift_range=Real(0, 1, closed="left"),
+        height_shift_range=Real(0, 1, closed="left"),
+        shear_range=Real(0, 80),
+        horizontal_flip=Boolean(),
+        vertical_flip=Boolean(),
+        fill_mode=Options(*FILL_MODES),
+        cval=Real(),
+        rescale=(None, Real(0, None, closed="neither")),
+        interpolation=Options("bilinear", "nearest"),
+    )
+    def __init__(
+        self,
+        rotation_range: float = 0.0,
+        width_shift_range: float = 0.0,
+        height_shift_range: float = 0.0,
+        shear_range: float = 0.0,
+        zoom_range=0.0,
+        horizontal_flip: bool = False,
+        vertical_flip: bool = False,
+        fill_mode: str = "nearest",
+        cval: float = 0.0,
+        rescale: float | None = None,
+        crop_size=None,
+        interpolation: str = "bilinear",
+        **legacy,
+    ):
         for name in legacy:
             hint = _LEGACY.get(name)
             if hint is None:
                 raise InvalidParameterError(f"ImageDataGenerator() got an unexpected keyword argument {name!r}")
             raise InvalidParameterError(
-                f"{name} is an option of the legacy Keras ImageDataGenerator that this one does not have: {hint}")
+                f"{name} is an option of the legacy Keras ImageDataGenerator that this one does not have: {hint}"
+            )
         self.rotation_range = rotation_range
         self.width_shift_range = width_shift_range
         self.height_shift_range = height_shift_range
@@ -121,9 +138,23 @@ class ImageDataGenerator:
         self.interpolation = interpolation
 
     def get_config(self) -> dict:
-        return {k: getattr(self, k) for k in (
-            "rotation_range", "width_shift_range", "height_shift_range", "shear_range", "zoom_range",
-            "horizontal_flip", "vertical_flip", "fill_mode", "cval", "rescale", "crop_size", "interpolation")}
+        return {
+            k: getattr(self, k)
+            for k in (
+                "rotation_range",
+                "width_shift_range",
+                "height_shift_range",
+                "shear_range",
+                "zoom_range",
+                "horizontal_flip",
+                "vertical_flip",
+                "fill_mode",
+                "cval",
+                "rescale",
+                "crop_size",
+                "interpolation",
+            )
+        }
 
     # -- the matrices ------------------------------------------------------------------------------
     def matrices(self, batch_size: int, height: int, width: int, seed):
@@ -157,7 +188,9 @@ class ImageDataGenerator:
         flip_y = tf.where(flips[:, 1] & self.vertical_flip, -one, one)
 
         to_origin = matrix([[one, zero, -cx * one], [zero, one, -cy * one], [zero, zero, one]])
-        rotate = matrix([[tf.cos(theta), -tf.sin(theta), zero], [tf.sin(theta), tf.cos(theta), zero], [zero, zero, one]])
+        rotate = matrix(
+            [[tf.cos(theta), -tf.sin(theta), zero], [tf.sin(theta), tf.cos(theta), zero], [zero, zero, one]]
+        )
         shear_m = matrix([[one, -tf.sin(shear), zero], [zero, tf.cos(shear), zero], [zero, zero, one]])
         zoom_m = matrix([[zoom_x, zero, zero], [zero, zoom_y, zero], [zero, zero, one]])
         flip_m = matrix([[flip_x, zero, zero], [zero, flip_y, zero], [zero, zero, one]])
@@ -166,8 +199,9 @@ class ImageDataGenerator:
         if self.crop_size is not None:
             crop_h, crop_w = self.crop_size
             offset_x = tf.floor(tf.random.stateless_uniform([b], seeds[7], 0, 1) * (width - crop_w + 1))
-            offset_y = tf.floor(tf.random.stateless_uniform([b], tf.reverse(seeds[7], [0]), 0, 1)
-                                * (height - crop_h + 1))
+            offset_y = tf.floor(
+                tf.random.stateless_uniform([b], tf.reverse(seeds[7], [0]), 0, 1) * (height - crop_h + 1)
+            )
             crop = matrix([[one, zero, -offset_x], [zero, one, -offset_y], [zero, zero, one]])
             forward = crop @ forward
         return forward
@@ -200,8 +234,11 @@ class ImageDataGenerator:
         transforms = tf.reshape(inverse, [-1, 9])[:, :8]
         out_h, out_w = self.crop_size if self.crop_size is not None else (height, width)
         return tf.raw_ops.ImageProjectiveTransformV3(
-            images=images, transforms=transforms, output_shape=tf.constant([out_h, out_w], tf.int32),
-            fill_value=tf.constant(self.cval, tf.float32), interpolation=self.interpolation.upper(),
+            images=images,
+            transforms=transforms,
+            output_shape=tf.constant([out_h, out_w], tf.int32),
+            fill_value=tf.constant(self.cval, tf.float32),
+            interpolation=self.interpolation.upper(),
             fill_mode=self.fill_mode.upper(),
         )
 
@@ -211,7 +248,8 @@ class ImageDataGenerator:
         if self.crop_size[0] > height or self.crop_size[1] > width:
             raise InvalidParameterError(
                 f"crop_size must fit inside the {what} ({height} x {width}), got {self.crop_size}: a crop larger "
-                "than the image would only add padding")
+                "than the image would only add padding"
+            )
 
     # -- datasets ----------------------------------------------------------------------------------
     def _pipeline(self, dataset, batch_size, shuffle, seed, repeat, size, load_batch=None, in_flight=None):
@@ -236,7 +274,7 @@ class ImageDataGenerator:
 
         return dataset.map(augment, num_parallel_calls=in_flight).prefetch(in_flight)
 
-    @validate_params(batch_size=Integer(1), shuffle=Boolean(), seed=Integer(0, 2**31 - 1), repeat=Boolean())
+    @validate_params(batch_size=Integer(1), shuffle=Boolean(), seed=Integer(0, SEED_MAX), repeat=Boolean())
     def flow(self, x, y=None, batch_size: int = 32, shuffle: bool = True, seed: int = 0, repeat: bool = True):
         """Augmented batches of the arrays ``x: (n, h, w, c)`` (and labels ``y``) as a ``tf.data.Dataset``.
 
@@ -253,31 +291,53 @@ class ImageDataGenerator:
             labels_given, y = y, np.asarray(y)
             if y.ndim == 0:
                 raise InvalidParameterError(
-                    f"y must hold one label per image of x ({len(x)}), got {short_repr(labels_given)}")
+                    f"y must hold one label per image of x ({len(x)}), got {short_repr(labels_given)}"
+                )
             if len(y) != len(x):
                 raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
         self._check_crop_fits(x.shape[1], x.shape[2], "images of x")
         images_per_batch = batch_size if repeat else min(batch_size, len(x))
         batch_bytes = images_per_batch * int(np.prod(x.shape[1:])) * 4
-        check_memory("batch_size", batch_bytes,
-                     f"{images_per_batch:,} x {' x '.join(map(str, x.shape[1:]))} float32 values per batch")
+        check_memory(
+            "batch_size",
+            batch_bytes,
+            f"{images_per_batch:,} x {' x '.join(map(str, x.shape[1:]))} float32 values per batch",
+        )
         # batches are gathered from the whole array by index: ~25x faster than slicing it image by image
         images = tf.constant(x)
         labels = None if y is None else tf.constant(y)
 
         def gather(indices):
-            return tf.gather(images, indices) if labels is None else (tf.gather(images, indices),
-                                                                       tf.gather(labels, indices))
+            return (
+                tf.gather(images, indices)
+                if labels is None
+                else (tf.gather(images, indices), tf.gather(labels, indices))
+            )
 
-        return self._pipeline(tf.data.Dataset.range(len(x)), batch_size, shuffle, seed, repeat, len(x), gather,
-                              _in_flight(batch_bytes))
+        return self._pipeline(
+            tf.data.Dataset.range(len(x)), batch_size, shuffle, seed, repeat, len(x), gather, _in_flight(batch_bytes)
+        )
 
-    @validate_params(color_mode=Options("rgb", "grayscale", "rgba"), class_mode=Options(*CLASS_MODES),
-                     batch_size=Integer(1), shuffle=Boolean(),
-                     seed=Integer(0, 2**31 - 1), repeat=Boolean())
-    def flow_from_directory(self, directory, target_size=(256, 256), color_mode: str = "rgb", classes=None,
-                            class_mode: str | None = "categorical", batch_size: int = 32, shuffle: bool = True,
-                            seed: int = 0, repeat: bool = True):
+    @validate_params(
+        color_mode=Options("rgb", "grayscale", "rgba"),
+        class_mode=Options(*CLASS_MODES),
+        batch_size=Integer(1),
+        shuffle=Boolean(),
+        seed=Integer(0, SEED_MAX),
+        repeat=Boolean(),
+    )
+    def flow_from_directory(
+        self,
+        directory,
+        target_size=(256, 256),
+        color_mode: str = "rgb",
+        classes=None,
+        class_mode: str | None = "categorical",
+        batch_size: int = 32,
+        shuffle: bool = True,
+        seed: int = 0,
+        repeat: bool = True,
+    ):
         """Augmented batches from a folder with one sub-folder of images per class.
 
         Returns a ``tf.data.Dataset`` of ``(images, labels)`` (images only for
@@ -300,18 +360,26 @@ class ImageDataGenerator:
         target_size = check_size_pair("target_size", target_size)
         channels = {"rgb": 3, "grayscale": 1, "rgba": 4}[color_mode]
         batch_bytes = batch_size * target_size[0] * target_size[1] * channels * 4
-        check_memory("target_size x batch_size", batch_bytes,
-                     f"{batch_size:,} x {target_size[0]:,} x {target_size[1]:,} x {channels} float32 values per batch")
+        check_memory(
+            "target_size x batch_size",
+            batch_bytes,
+            f"{batch_size:,} x {target_size[0]:,} x {target_size[1]:,} x {channels} float32 values per batch",
+        )
         self._check_crop_fits(*target_size, "target_size")
         names = _class_names(directory, classes)
         files, labels = [], []
         for index, name in enumerate(names):
-            found = sorted(p for p in (directory / name).glob("*")
-                           if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".") and p.is_file())
+            found = sorted(
+                p
+                for p in (directory / name).glob("*")
+                if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".") and p.is_file()
+            )
             files += [str(p) for p in found]
             labels += [index] * len(found)
         if not files:
-            raise ValueError(f"directory {str(directory)!r} has no images ({', '.join(IMAGE_SUFFIXES)}) in its class folders")
+            raise ValueError(
+                f"directory {str(directory)!r} has no images ({', '.join(IMAGE_SUFFIXES)}) in its class folders"
+            )
         if class_mode == "binary" and len(names) != 2:
             raise ValueError(f"class_mode='binary' needs exactly 2 classes, found {len(names)}: {names}")
         _check_images(directory, files, channels, color_mode)
@@ -338,11 +406,14 @@ class ImageDataGenerator:
 
     # -- inside a model ----------------------------------------------------------------------------
     def as_layer(self, seed: int = 0):
-        """A Keras layer doing the same augmentation inside a model (on the GPU when there is one).
+        """A Keras layer (``AugmentLayer``) doing the same augmentation inside a model (on the GPU when there is one).
 
-        Active only in training (``model.fit``); at inference it passes images through.
+        Random only in training (``model.fit``); at inference it applies ``rescale`` and the central crop, if any,
+        and otherwise passes images through. A model holding it saves and reloads (``.keras``).
         """
-        return _AugmentLayer(self, check("seed", seed, Integer(0, 2**31 - 1)))
+        from .layer import AugmentLayer  # the layer module imports this one
+
+        return AugmentLayer(self, check("seed", seed, Integer(0, SEED_MAX)))
 
 
 def _in_flight(batch_bytes: float):
@@ -359,11 +430,14 @@ def _numeric_images(name: str, images) -> np.ndarray:
     except (ValueError, TypeError) as error:  # ragged nested lists
         raise InvalidParameterError(f"{name} must be an array of numbers, got {short_repr(images)} ({error})") from None
     if array.dtype.kind not in "biuf":
-        raise InvalidParameterError(f"{name} must hold numbers (pixel values), got {short_repr(images)} "
-                                    f"(dtype {array.dtype})")
+        raise InvalidParameterError(
+            f"{name} must hold numbers (pixel values), got {short_repr(images)} (dtype {array.dtype})"
+        )
     if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
-        raise InvalidParameterError(f"{name} must not contain NaN or infinity "
-                                    f"({int(np.size(array) - np.count_nonzero(np.isfinite(array)))} values are)")
+        raise InvalidParameterError(
+            f"{name} must not contain NaN or infinity "
+            f"({int(np.size(array) - np.count_nonzero(np.isfinite(array)))} values are)"
+        )
     return array
 
 
@@ -375,7 +449,8 @@ def _as_seed(seed):
         if not seed.dtype.is_integer or not seed.shape.is_compatible_with([2]):
             raise InvalidParameterError(
                 f"seed must be a pair of integers such as tf.constant([0, 1], tf.int64), got a {seed.dtype.name} "
-                f"tensor of shape {seed.shape}")
+                f"tensor of shape {seed.shape}"
+            )
         return tf.cast(seed, tf.int64)
     pair = Array(shape=(2,), integer=True, low=-(2**63), high=2**63 - 1)
     try:
@@ -384,112 +459,3 @@ def _as_seed(seed):
         raise InvalidParameterError(
             f"seed must be a pair of integers such as (0, 1) or tf.constant([0, 1], tf.int64), got {short_repr(seed)}"
         ) from None
-
-
-def _class_names(directory: Path, classes) -> list[str]:
-    """The class folders: all visible sub-folders (sorted), or the ``classes`` asked for, each checked."""
-    if classes is None:
-        names = sorted(p.name for p in directory.iterdir() if p.is_dir() and not p.name.startswith("."))
-        if not names:
-            raise ValueError(f"directory {str(directory)!r} has no class sub-folders")
-        return names
-    names = list(check("classes", classes, Sequence(Instance(str), min_len=1, unique=True)))
-    for name in names:
-        if not name or name in (".", "..") or "/" in name or (os.sep in name) or (os.altsep and os.altsep in name):
-            raise InvalidParameterError(f"classes must be names of sub-folders of directory, got {name!r}")
-    missing = [name for name in names if not (directory / name).is_dir()]
-    if missing:
-        present = sorted(p.name for p in directory.iterdir() if p.is_dir() and not p.name.startswith("."))
-        raise InvalidParameterError(
-            f"classes must be sub-folders of {str(directory)!r}; not found: {', '.join(map(repr, missing))} "
-            f"(found: {', '.join(map(repr, present)) or 'no sub-folders'})")
-    return names
-
-
-def _check_images(directory: Path, files: list[str], channels: int, color_mode: str) -> None:
-    """Decode every file as the pipeline will (TensorFlow, ``channels``); name every one that fails.
-
-    A header check (PIL, no decoding) first refuses images too large to decode within the memory
-    bound; then all files are decoded in parallel by tf.data, and the few that fail are decoded
-    again one by one to get TensorFlow's reason.
-    """
-    import tensorflow as tf
-    from PIL import Image
-
-    problems: dict[int, str] = {}
-    for index, path in enumerate(files):
-        try:
-            with Image.open(path) as image:
-                width, height = image.size
-        except Exception:  # noqa: BLE001 - not an image PIL knows: TensorFlow's decode below says why
-            continue
-        nbytes = width * height * max(channels, 3) * 5  # uint8 decoded + float32 while resizing
-        if nbytes > MAX_BYTES:
-            problems[index] = (f"{width:,} x {height:,} pixels would need {gigabytes(nbytes)} to decode and resize "
-                               f"(at most {gigabytes(MAX_BYTES)}); make it smaller")
-    todo = [i for i in range(len(files)) if i not in problems]
-    if todo:
-        def decode(index, path):
-            image = tf.io.decode_image(tf.io.read_file(path), channels=channels, expand_animations=False)
-            return index, tf.shape(image)
-
-        scan = tf.data.Dataset.from_tensor_slices((tf.constant(todo, tf.int64), [files[i] for i in todo]))
-        options = tf.data.Options()
-        options.deterministic = False
-        scan = scan.with_options(options).map(decode, num_parallel_calls=min(4, os.cpu_count() or 1)).ignore_errors()
-        decoded = {int(index) for index, _ in scan.as_numpy_iterator()}
-        for index in sorted(set(todo) - decoded):
-            try:
-                tf.io.decode_image(tf.io.read_file(files[index]), channels=channels, expand_animations=False)
-                problems[index] = "could not be decoded"
-            except tf.errors.OpError as error:
-                problems[index] = _tf_reason(error, channels, color_mode)
-    if problems:
-        lines = [f"{os.path.relpath(files[i], directory)}: {problems[i]}" for i in sorted(problems)]
-        shown = "; ".join(lines[:10]) + (f"; and {len(lines) - 10} more" if len(lines) > 10 else "")
-        raise ValueError(f"directory {str(directory)!r} holds {len(lines)} image file(s) that cannot be read "
-                         f"with color_mode={color_mode!r}: {shown}. Fix or remove them.")
-
-
-def _tf_reason(error, channels: int, color_mode: str) -> str:
-    """TensorFlow's message without its ``{{function_node ...}}`` prefix and ``[Op:...]`` suffix."""
-    import re
-
-    message = re.sub(r"\{\{[^}]*\}\}\s*", "", error.message or str(error))
-    message = re.sub(r"\s*\[Op:[^\]]*\](\s*name:.*)?\s*$", "", message).strip()
-    message = message.splitlines()[0] if message else "unreadable"
-    if "channels" in message.lower() or "support" in message.lower():
-        message += f" (color_mode={color_mode!r} needs {channels} channel(s); this file's format cannot give them)"
-    return message.rstrip(".")
-
-
-def _augment_layer_class():
-    import keras
-
-    class AugmentLayer(keras.layers.Layer):
-        """``ImageDataGenerator.apply`` as a Keras layer (training only)."""
-
-        def __init__(self, generator, seed, **kwargs):
-            super().__init__(**kwargs)
-            self.generator = generator
-            self.seed = seed
-            self.seed_generator = keras.random.SeedGenerator(seed)
-
-        def call(self, inputs, training=None):
-            if not training:
-                return inputs
-            return self.generator.apply(inputs, self.seed_generator.next())
-
-        def compute_output_shape(self, input_shape):
-            if self.generator.crop_size is None:
-                return input_shape
-            return (input_shape[0], *self.generator.crop_size, input_shape[-1])
-
-        def get_config(self):
-            return {**super().get_config(), "seed": self.seed, **self.generator.get_config()}
-
-    return AugmentLayer
-
-
-def _AugmentLayer(generator, seed):  # noqa: N802 - builds the Keras class lazily (keras imports on first use)
-    return _augment_layer_class()(generator, seed)

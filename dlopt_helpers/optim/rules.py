@@ -1,0 +1,161 @@
+"""The five update rules on NumPy arrays (``Optimizer``) and their Keras twins (``keras_optimizer``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import InvalidParameterError, check_choice, check_float, short_repr
+
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
+
+
+class Optimizer:
+    """One of the five classic update rules, on NumPy parameter arrays.
+
+    ``learning_rate`` is a number or a schedule ``step -> rate`` (a keras
+    ``LearningRateSchedule`` works too). Keras' update rules, with ``g`` the gradient
+    and ``η`` the learning rate at step ``t`` (counted from 1):
+
+    - ``sgd``: ``θ ← θ - η g``
+    - ``momentum``: ``v ← μ v - η g``; ``θ ← θ + v``
+    - ``nesterov``: ``v ← μ v - η g``; ``θ ← θ + μ v - η g``
+    - ``rmsprop``: ``s ← ρ s + (1 - ρ) g²``; ``θ ← θ - η g / sqrt(s + ε)``
+    - ``adam``: ``m ← m + (1 - β1)(g - m)``; ``v ← v + (1 - β2)(g² - v)``;
+      ``θ ← θ - η sqrt(1 - β2^t) / (1 - β1^t) · m / (sqrt(v) + ε)``
+    """
+
+    def __init__(
+        self,
+        name: str = "sgd",
+        learning_rate=0.01,
+        momentum: float = 0.9,
+        rho: float = 0.9,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+    ):
+        self.name = check_choice("name", name, OPTIMIZERS)
+        if callable(learning_rate):
+            self.learning_rate = learning_rate
+            _scheduled_rate(learning_rate, 0)  # a broken schedule is named now, not deep inside a run
+        else:
+            self.learning_rate = check_float("learning_rate", learning_rate, 0, low_inclusive=False)
+        self.momentum = check_float("momentum", momentum, 0, 1, high_inclusive=False)
+        self.rho = check_float("rho", rho, 0, 1, high_inclusive=False)
+        self.beta_1 = check_float("beta_1", beta_1, 0, 1, high_inclusive=False)
+        self.beta_2 = check_float("beta_2", beta_2, 0, 1, high_inclusive=False)
+        self.epsilon = check_float("epsilon", epsilon, 0, low_inclusive=False)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the state (velocities, moments, step count)."""
+        self.iterations = 0
+        self._slots: dict[str, np.ndarray] = {}
+
+    def current_learning_rate(self) -> float:
+        if callable(self.learning_rate):
+            return _scheduled_rate(self.learning_rate, self.iterations)
+        return self.learning_rate
+
+    def _slot(self, name, like):
+        if name not in self._slots:
+            self._slots[name] = np.zeros_like(like, dtype=np.float64)
+        return self._slots[name]
+
+    def step(self, params, grads) -> np.ndarray:
+        """Return the parameters after one update (the optimizer keeps its state).
+
+        ``params`` and ``grads``: finite numbers of the same shape (a NaN gradient is refused, not
+        turned silently into NaN parameters).
+        """
+        params = _finite_numbers("params", params)
+        g = _finite_numbers("grads", grads)
+        if g.shape != params.shape:
+            raise ValueError(f"grads must have the shape of params {params.shape}, got {g.shape}")
+        return self._step(params, g)
+
+    def _step(self, params: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """``step`` on arrays already checked (float64, finite, same shape): ``run_optimizer``'s inner loop."""
+        lr = self.current_learning_rate()
+        self.iterations += 1
+        if self.name == "sgd":
+            return params - lr * g
+        if self.name in ("momentum", "nesterov"):
+            v = self._slots["v"] = self.momentum * self._slot("v", params) - lr * g
+            return params + (self.momentum * v - lr * g if self.name == "nesterov" else v)
+        if self.name == "rmsprop":
+            s = self._slots["s"] = self.rho * self._slot("s", params) + (1 - self.rho) * g**2
+            return params - lr * g / np.sqrt(s + self.epsilon)
+        t = self.iterations
+        m = self._slots["m"] = self._slot("m", params) + (1 - self.beta_1) * (g - self._slot("m", params))
+        v = self._slots["v"] = self._slot("v", params) + (1 - self.beta_2) * (g**2 - self._slot("v", params))
+        alpha = lr * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        return params - alpha * m / (np.sqrt(v) + self.epsilon)
+
+    def to_keras(self):
+        """The ``keras.optimizers`` object with the same rule and settings."""
+        import keras
+
+        lr = self.learning_rate
+        if self.name == "sgd":
+            return keras.optimizers.SGD(learning_rate=lr)
+        if self.name in ("momentum", "nesterov"):
+            return keras.optimizers.SGD(learning_rate=lr, momentum=self.momentum, nesterov=self.name == "nesterov")
+        if self.name == "rmsprop":
+            return keras.optimizers.RMSprop(learning_rate=lr, rho=self.rho, epsilon=self.epsilon)
+        return keras.optimizers.Adam(learning_rate=lr, beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+
+    def __repr__(self) -> str:
+        return f"Optimizer({self.name!r}, learning_rate={self.learning_rate!r})"
+
+
+def _scheduled_rate(schedule, step: int) -> float:
+    """The rate a schedule gives at ``step``, checked: a finite real number >= 0.
+
+    0 is allowed (a warm-up starts from it: no step is taken); a negative rate would climb the loss.
+    """
+    try:
+        rate = schedule(step)
+    except TypeError as error:
+        raise InvalidParameterError(
+            f"learning_rate must be a number > 0 or a schedule step -> rate (one argument, the step); "
+            f"calling it with step {step} failed: {error}"
+        ) from None
+    try:
+        value = float(rate)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(
+            f"learning_rate schedule must return a real number >= 0, got {short_repr(rate)} at step {step}"
+        ) from None
+    if not (np.isfinite(value) and value >= 0):
+        raise InvalidParameterError(
+            f"learning_rate schedule must return a finite real number >= 0, got {value!r} at step {step}"
+        )
+    return value
+
+
+def _finite_numbers(name: str, value) -> np.ndarray:
+    """``value`` as a float64 array, refusing text, None and NaN / infinity with the parameter named (fast path)."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"{name} must be an array of numbers, got {short_repr(value)}") from None
+    if not np.all(np.isfinite(array)):
+        raise InvalidParameterError(f"{name} must not contain NaN or infinity, got {short_repr(value)}")
+    return array
+
+
+def make_optimizer(name: str, learning_rate=0.01, momentum: float = 0.9) -> Optimizer:
+    """Shortcut for ``Optimizer(name, learning_rate, momentum=momentum)``."""
+    return Optimizer(name, learning_rate, momentum=momentum)
+
+
+def keras_optimizer(name: str, learning_rate=0.01, momentum: float = 0.9):
+    """The ``keras.optimizers`` object for one of ``OPTIMIZERS``: the course's one optimizer vocabulary.
+
+    ``"momentum"`` and ``"nesterov"`` are ``SGD(momentum=...)`` (with ``nesterov=True``); the others are
+    Keras' own classes with their default settings, the same rules as ``Optimizer(name, ...)`` computes
+    from scratch. Every part of the course that trains a Keras model with a named optimizer goes through
+    this function, so a name means the same update rule everywhere.
+    """
+    return Optimizer(name, learning_rate, momentum=momentum).to_keras()
