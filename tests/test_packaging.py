@@ -291,3 +291,13 @@ def test_one_core_pins_each_xdist_worker_and_its_children_to_its_own_core(tmp_pa
         assert own.count(",") == 0 and own + "]" == child, (own, child)  # one core, inherited by the child
         workers[worker] = own
     assert len(set(workers.values())) == len(workers) == 2  # two workers, two different cores
+
+
+def test_no_module_of_the_package_is_a_hall():
+    """One idea per module: an idea that outgrows ~500 lines becomes a package (CONTRIBUTING.md, "Where code goes")."""
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in sorted((ROOT / "dlopt_helpers").rglob("*.py"))
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert not long, f"split these modules by idea (lines): {long}"
