@@ -381,11 +381,15 @@ ENTRIES: dict[str, Entry] = {
     "parallel.amdahl_speedup": Entry(
         lambda **k: _m("parallel").amdahl_speedup(**k), {"parallel_fraction": 0.9, "workers": 4}
     ),
-    "parallel.make_tf_config": Entry(
-        lambda **k: _m("parallel").make_tf_config(**k), {"num_workers": 2, "ports": (20001, 20002)}
-    ),
+    "parallel.make_tf_config": Entry(lambda **k: _m("parallel").make_tf_config(**k), {"num_workers": 2, "ports": None}),
     "parallel.check_tf_config": Entry(
-        lambda **k: _m("parallel").check_tf_config(**k), {"config": _m("parallel").make_tf_config(2, (20001, 20002))[0]}
+        lambda **k: _m("parallel").check_tf_config(**k),
+        {
+            "config": {
+                "cluster": {"worker": ["127.0.0.1:20001", "127.0.0.1:20002"]},
+                "task": {"type": "worker", "index": 0},
+            }
+        },
     ),
     "parallel.train_replicated": Entry(
         lambda **k: _m("parallel").train_replicated(**k),
