@@ -10,6 +10,7 @@ notebook that introduces it.
 - ``concepts``: the from-scratch pieces of notebook 01
 - ``losses``: MSE and cross-entropies from scratch, as Keras computes them (notebook 02)
 - ``optim``: SGD, momentum, Nesterov, RMSProp, Adam from scratch; schedules; loss surfaces (notebook 03)
+- ``deep``: training deep networks: initializers, gradient norms through depth, batch / layer norm, clipping
 - ``regularization``: L1 / L2 / elastic net from scratch (= scikit-learn), pipelines, paths (notebook 04)
 - ``augment``: an ``ImageDataGenerator`` for Keras 3 on ``tf.data``, one affine warp per image (notebook 05)
 - ``parallel``: devices, tf.data on several cores, replicas and worker processes (notebook 06)
@@ -39,6 +40,7 @@ from . import (  # noqa: E402
     concepts,
     dashboards,
     data,
+    deep,
     exercises,
     experiments,
     losses,
@@ -65,6 +67,7 @@ __all__ = [
     "concepts",
     "dashboards",
     "data",
+    "deep",
     "environment_report",
     "exercises",
     "experiments",

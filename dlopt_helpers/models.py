@@ -126,7 +126,7 @@ def _check_shape(input_shape, ndim: int | None = None) -> tuple[int, ...]:
 def compile_running_example(model, optimizer: str = "adam", learning_rate=0.001, momentum: float = 0.9, metrics=()):
     """Compile a classifier that outputs logits the course's way, and return it.
 
-    ``optimizer`` is a name of ``optim.OPTIMIZERS`` (``optim.keras_optimizer``), the loss is
+    ``optimizer`` is a name of ``optim.ALL_OPTIMIZERS`` (``optim.keras_optimizer``), the loss is
     ``SparseCategoricalCrossentropy(from_logits=True)`` (chapter 02: logits are the numerically safe choice),
     ``metrics`` is passed to ``model.compile`` (e.g. ``["accuracy"]``).
 
@@ -138,9 +138,9 @@ def compile_running_example(model, optimizer: str = "adam", learning_rate=0.001,
     """
     import keras
 
-    from .optim import OPTIMIZERS, keras_optimizer
+    from .optim import ALL_OPTIMIZERS, keras_optimizer
 
-    optimizer = check_choice("optimizer", optimizer, OPTIMIZERS)
+    optimizer = check_choice("optimizer", optimizer, ALL_OPTIMIZERS)
     if not isinstance(model, keras.Model):
         raise InvalidParameterError(f"model must be a keras.Model, got {type(model).__name__}")
     if isinstance(metrics, (str, bytes)) or not isinstance(metrics, (list, tuple)):

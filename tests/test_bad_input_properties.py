@@ -37,6 +37,7 @@ MODULES = [
     "models",
     "concepts",
     "losses",
+    "deep",
     "regularization",
     "optim",
     "augment",
@@ -131,6 +132,10 @@ def _tiny_model():
     return _m("models").build_running_example(hidden_units=4, seed=0)
 
 
+def _deep_mlp():
+    return _m("deep").build_deep_mlp(depth=2, width=4, input_dim=3, num_classes=2, seed=0)
+
+
 def _surface():
     return _m("optim").get_surface("quadratic")
 
@@ -220,6 +225,78 @@ ENTRIES: dict[str, Entry] = {
     "concepts.warp_nearest": Entry(
         lambda **k: _m("concepts").warp_nearest(**k), {"image": np.eye(4), "matrix": np.eye(3), "fill_value": 0.0}
     ),
+    # deep
+    "deep.compute_fans": Entry(lambda **k: _m("deep").compute_fans(**k), {"shape": (3, 2)}),
+    "deep.initializer_spec": Entry(
+        lambda **k: _m("deep").initializer_spec(**k), {"name": "he_normal", "shape": (3, 2)}
+    ),
+    "deep.initialize": Entry(lambda **k: _m("deep").initialize(**k), {"name": "he_normal", "shape": (3, 2), "seed": 0}),
+    "deep.keras_initializer": Entry(lambda **k: _m("deep").keras_initializer(**k), {"name": "he_normal", "seed": 0}),
+    "deep.predicted_variances": Entry(
+        lambda **k: _m("deep").predicted_variances(**k),
+        {
+            "depth": 3,
+            "width": 4,
+            "activation": "tanh",
+            "initializer": "he_normal",
+            "input_second_moment": 1.0,
+            "approximation": "gaussian",
+        },
+    ),
+    "deep.activation_variances": Entry(
+        lambda **k: _m("deep").activation_variances(**k),
+        {"depth": 3, "width": 4, "activation": "relu", "initializer": "he_normal", "n": 8, "seed": 0},
+    ),
+    "deep.build_deep_mlp": Entry(
+        lambda **k: _m("deep").build_deep_mlp(**k),
+        {
+            "depth": 2,
+            "width": 4,
+            "activation": "relu",
+            "initializer": "he_normal",
+            "normalization": "batch",
+            "residual": True,
+            "input_dim": 3,
+            "num_classes": 2,
+            "seed": 0,
+        },
+        examples=3,
+    ),
+    "deep.kernel_names": Entry(lambda **k: _m("deep").kernel_names(**k), {"model": _deep_mlp()}),
+    "deep.layer_gradient_norms": Entry(
+        lambda **k: _m("deep").layer_gradient_norms(**k),
+        {"model": _deep_mlp(), "x": np.ones((4, 3), np.float32), "y": [0, 1, 0, 1]},
+        examples=3,
+    ),
+    "deep.batch_norm": Entry(
+        lambda **k: _m("deep").batch_norm(**k),
+        {
+            "x": [[1.0, 2.0], [3.0, 5.0]],
+            "gamma": [1.0, 2.0],
+            "beta": [0.0, 1.0],
+            "moving_mean": [0.0, 0.0],
+            "moving_variance": [1.0, 1.0],
+            "training": True,
+            "momentum": 0.9,
+            "epsilon": 1e-3,
+        },
+    ),
+    "deep.layer_norm": Entry(
+        lambda **k: _m("deep").layer_norm(**k),
+        {"x": [[1.0, 2.0], [3.0, 5.0]], "gamma": [1.0, 2.0], "beta": [0.0, 1.0], "epsilon": 1e-3},
+    ),
+    "deep.clip_by_value": Entry(
+        lambda **k: _m("deep").clip_by_value(**k), {"t": [1.0, -3.0], "clip_value_min": -1.0, "clip_value_max": 1.0}
+    ),
+    "deep.clip_by_norm": Entry(lambda **k: _m("deep").clip_by_norm(**k), {"t": [3.0, 4.0], "clip_norm": 1.0}),
+    "deep.global_norm": Entry(lambda **k: _m("deep").global_norm(**k), {"t_list": [[3.0], [4.0]]}),
+    "deep.clip_by_global_norm": Entry(
+        lambda **k: _m("deep").clip_by_global_norm(**k), {"t_list": [[3.0], [4.0]], "clip_norm": 1.0}
+    ),
+    "deep.clip_gradients": Entry(
+        lambda **k: _m("deep").clip_gradients(**k),
+        {"grads": [[3.0], [4.0]], "clipvalue": None, "clipnorm": 1.0, "global_clipnorm": None},
+    ),
     # losses
     "losses.log_sum_exp": Entry(lambda **k: _m("losses").log_sum_exp(**k), {"z": [[1.0, 2.0]], "axis": -1}),
     "losses.log_softmax": Entry(lambda **k: _m("losses").log_softmax(**k), {"logits": [[1.0, 2.0]], "axis": -1}),
@@ -289,6 +366,8 @@ ENTRIES: dict[str, Entry] = {
             "beta_1": 0.9,
             "beta_2": 0.999,
             "epsilon": 1e-7,
+            "initial_accumulator_value": 0.1,
+            "weight_decay": 0.004,
         },
     ),
     "optim.Optimizer.step": Entry(
@@ -296,10 +375,43 @@ ENTRIES: dict[str, Entry] = {
         {"params": np.array([1.0, 2.0]), "grads": np.array([0.5, 0.5])},
     ),
     "optim.make_optimizer": Entry(
-        lambda **k: _m("optim").make_optimizer(**k), {"name": "momentum", "learning_rate": 0.01, "momentum": 0.9}
+        lambda **k: _m("optim").make_optimizer(**k),
+        {"name": "momentum", "learning_rate": 0.01, "momentum": 0.9, "weight_decay": None},
     ),
     "optim.keras_optimizer": Entry(
-        lambda **k: _m("optim").keras_optimizer(**k), {"name": "momentum", "learning_rate": 0.01, "momentum": 0.9}
+        lambda **k: _m("optim").keras_optimizer(**k),
+        {"name": "adamw", "learning_rate": 0.01, "momentum": 0.9, "weight_decay": 0.004},
+    ),
+    "optim.adam_paper_step": Entry(
+        lambda **k: _m("optim").adam_paper_step(**k),
+        {
+            "params": np.array([1.0, 2.0]),
+            "grads": np.array([0.5, -0.5]),
+            "m": np.zeros(2),
+            "v": np.zeros(2),
+            "t": 1,
+            "learning_rate": 0.001,
+            "beta_1": 0.9,
+            "beta_2": 0.999,
+            "epsilon": 1e-7,
+        },
+    ),
+    "optim.adam_forms": Entry(
+        lambda **k: _m("optim").adam_forms(**k),
+        {
+            "gradient": _surface(),
+            "start": (0.5, 0.5),
+            "steps": 5,
+            "learning_rate": 0.01,
+            "beta_1": 0.9,
+            "beta_2": 0.999,
+            "epsilon": 1e-7,
+            "match_epsilon": False,
+        },
+    ),
+    "optim.nesterov_lookahead": Entry(
+        lambda **k: _m("optim").nesterov_lookahead(**k),
+        {"gradient": _surface(), "start": (0.5, 0.5), "steps": 5, "learning_rate": 0.01, "momentum": 0.9},
     ),
     "optim.get_surface": Entry(lambda **k: _m("optim").get_surface(**k), {"name": "quadratic"}),
     "optim.Surface.grid": Entry(lambda **k: _surface().grid(**k), {"n": 10}),
@@ -592,9 +704,13 @@ NOT_FUZZED = {
     "env.usable_cores": "no parameters",
     "env.EnvironmentReport": "a result record built by environment_report",
     "data.Split": "a result record built by the loaders",
+    "deep.InitializerSpec": "a result record built by initializer_spec",
+    "deep.BatchNormState": "a result record built by batch_norm",
     "optim.Surface": "a record built by get_surface (its grid method is fuzzed)",
     "optim.RunReport": "a result record",
     "optim.Trajectory": "a result record built by run_optimizer",
+    "optim.AdamForms": "a result record built by adam_forms",
+    "optim.NesterovForms": "a result record built by nesterov_lookahead",
     "parallel.DeviceReport": "a result record built by device_report",
     "parallel.device_report": "no parameters",
     "parallel.use_logical_cpus": "splits the CPU once, before TensorFlow starts: tested in test_parallel.py",

@@ -1,16 +1,18 @@
 """Gradient descent and its descendants from scratch, loss surfaces, trajectories.
 
-Introduced in ``notebooks/03_gradient_descent.ipynb``. The NumPy optimizers
-follow ``keras.optimizers`` update for update (same defaults, same epsilon
+Introduced in ``notebooks/03_gradient_descent.ipynb``. The NumPy optimizers (``ALL_OPTIMIZERS``: the
+classic five of ``OPTIMIZERS`` and ``MORE_OPTIMIZERS``) follow ``keras.optimizers`` update for update (same defaults, same epsilon
 placement), so a trajectory computed here equals Keras' to float precision;
 ``tests/test_optim.py`` checks every one step by step.
 
-One module per idea: ``rules`` (update rules, ``keras_optimizer``), ``schedules``, ``surfaces``, ``runs``
+One module per idea: ``rules`` (update rules, ``keras_optimizer``), ``forms`` (Adam as in the paper,
+Nesterov's look-ahead, each beside Keras' form), ``schedules``, ``surfaces``, ``runs``
 (``run_optimizer``), ``tensorflow_adam`` (``ScratchAdam``), ``line_fit`` (``gradient_descent_linear``).
 """
 
+from .forms import AdamForms, NesterovForms, adam_forms, adam_paper_step, nesterov_lookahead
 from .line_fit import GDRun, gradient_descent_linear
-from .rules import OPTIMIZERS, Optimizer, keras_optimizer, make_optimizer
+from .rules import ALL_OPTIMIZERS, MORE_OPTIMIZERS, OPTIMIZERS, Optimizer, keras_optimizer, make_optimizer
 from .runs import RunReport, Trajectory, run_optimizer
 from .schedules import cosine_decay, exponential_decay, step_decay
 from .surfaces import MAX_GRID, SURFACES, Surface, get_surface, mlp_losses_along  # noqa: F401
@@ -18,6 +20,8 @@ from .tensorflow_adam import ScratchAdam
 
 __all__ = [
     "OPTIMIZERS",
+    "MORE_OPTIMIZERS",
+    "ALL_OPTIMIZERS",
     "Optimizer",
     "make_optimizer",
     "keras_optimizer",
@@ -33,4 +37,9 @@ __all__ = [
     "ScratchAdam",
     "GDRun",
     "gradient_descent_linear",
+    "adam_paper_step",
+    "adam_forms",
+    "AdamForms",
+    "nesterov_lookahead",
+    "NesterovForms",
 ]
