@@ -6,7 +6,8 @@ returns with its default ``reduction='sum_over_batch_size'``;
 ``tests/test_losses.py`` checks them to 1e-6 on random inputs.
 
 Conventions: ``y_true`` first, ``y_pred`` second (as in Keras); ``from_logits``
-means ``y_pred`` are raw scores, not probabilities.
+means ``y_pred`` are raw scores, not probabilities; ``label_smoothing`` moves the
+targets towards the uniform distribution first (``smooth_labels``), as Keras does.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ._validation import (
     Boolean,
     Integer,
     InvalidParameterError,
+    Real,
     check,
     check_finite_array,
     check_labels,
@@ -25,6 +27,7 @@ from ._validation import (
 
 __all__ = [
     "EPSILON",
+    "smooth_labels",
     "log_sum_exp",
     "log_softmax",
     "softmax",
@@ -114,15 +117,37 @@ def mean_squared_error(y_true, y_pred) -> float:
     return float(np.mean((y_true - y_pred) ** 2))
 
 
-@validate_params(from_logits=Boolean())
-def binary_cross_entropy(y_true, y_pred, from_logits: bool = False) -> float:
+@validate_params(label_smoothing=Real(0, 1), binary=Boolean())
+def smooth_labels(y_true, label_smoothing: float, binary: bool = False) -> np.ndarray:
+    """Label smoothing (Szegedy et al. 2016): ``y (1 - ε) + ε / K``, targets pulled towards uniform.
+
+    ``y_true: (n, K)`` one-hot (or soft) targets; each row keeps its sum (1 stays 1): the true class gets
+    ``1 - ε + ε / K``, every other ``ε / K``. ``binary=True``: targets of a sigmoid output (any shape), each
+    the probability of a two-class problem, so ``K = 2``: ``y (1 - ε) + ε / 2`` (Keras' ``BinaryCrossentropy``).
+    ``ε = label_smoothing`` in [0, 1]; 0 changes nothing, 1 gives the uniform distribution.
+    """
+    y_true = check_finite_array("y_true", y_true)
+    if not binary and y_true.ndim != 2:
+        raise InvalidParameterError(
+            f"y_true must have shape (n, K) (one-hot targets; binary=True for sigmoid targets), got {y_true.shape}"
+        )
+    _probabilities("y_true", y_true)
+    num_classes = 2 if binary else y_true.shape[-1]
+    return y_true * (1 - label_smoothing) + label_smoothing / num_classes
+
+
+@validate_params(from_logits=Boolean(), label_smoothing=Real(0, 1))
+def binary_cross_entropy(y_true, y_pred, from_logits: bool = False, label_smoothing: float = 0.0) -> float:
     """``-(1/n) sum [y log p + (1 - y) log(1 - p)]`` for targets ``y`` in [0, 1].
 
     From probabilities, ``p`` is clipped to ``[EPSILON, 1 - EPSILON]`` as Keras does.
     From logits ``z`` it uses the stable form ``max(z, 0) - z y + log(1 + exp(-|z|))``.
+    ``label_smoothing = ε`` replaces ``y`` by ``y (1 - ε) + ε / 2`` first (``smooth_labels(..., binary=True)``).
     """
     y_true, y_pred = _pair(y_true, y_pred)
     _probabilities("y_true", y_true)
+    if label_smoothing:
+        y_true = smooth_labels(y_true, label_smoothing, binary=True)
     if from_logits:
         z = y_pred
         per_element = np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))
@@ -133,17 +158,22 @@ def binary_cross_entropy(y_true, y_pred, from_logits: bool = False) -> float:
     return float(np.mean(per_element))
 
 
-@validate_params(from_logits=Boolean())
-def categorical_cross_entropy(y_true, y_pred, from_logits: bool = False) -> float:
+@validate_params(from_logits=Boolean(), label_smoothing=Real(0, 1))
+def categorical_cross_entropy(y_true, y_pred, from_logits: bool = False, label_smoothing: float = 0.0) -> float:
     """``-(1/n) sum_i sum_k y_ik log p_ik`` for one-hot (or soft) targets ``y_true: (n, K)``.
 
     From probabilities, each row is renormalized to sum to 1 and clipped to
     ``[EPSILON, 1 - EPSILON]`` (Keras' behaviour). From logits, ``log p = log_softmax(z)``.
+    ``label_smoothing = ε`` replaces ``y`` by ``y (1 - ε) + ε / K`` first (``smooth_labels``), as
+    ``keras.losses.CategoricalCrossentropy(label_smoothing=ε)`` does (its sparse variant has no smoothing:
+    one-hot encode the labels to smooth them).
     """
     y_true, y_pred = _pair(y_true, y_pred)
     if y_true.ndim != 2:
         raise ValueError(f"y_true must have shape (n, K), got {y_true.shape}")
     _probabilities("y_true", y_true)
+    if label_smoothing:
+        y_true = smooth_labels(y_true, label_smoothing)
     if from_logits:
         log_p = log_softmax(y_pred)
     else:

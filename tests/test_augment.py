@@ -268,3 +268,100 @@ def test_a_fresh_python_reloads_the_model_after_import_dlopt_helpers(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+# -- mixup ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("alpha", [0.2, 1.0, 2.0])
+def test_mixup_lambda_is_beta_alpha_alpha(alpha):
+    from scipy import stats
+
+    lam, permutation = dh.augment.mixup_weights(20_000, alpha, seed=0)
+    assert lam.shape == (20_000,) and lam.dtype == np.float64 and lam.min() >= 0 and lam.max() <= 1
+    assert abs(lam.mean() - 0.5) < 0.01  # symmetric Beta: mean 1/2
+    np.testing.assert_allclose(lam.var(), 1 / (4 * (2 * alpha + 1)), rtol=0.05)  # Var Beta(α, α)
+    assert stats.kstest(lam, stats.beta(alpha, alpha).cdf).pvalue > 1e-3
+    np.testing.assert_array_equal(np.sort(permutation), np.arange(20_000))
+
+
+def test_mixup_is_the_convex_combination_of_pairs():
+    y_int = Y[:32]
+    mixed_x, mixed_y = dh.augment.mixup(X[:32], y_int, alpha=0.4, seed=5, num_classes=10)
+    lam, permutation = dh.augment.mixup_weights(32, 0.4, seed=5)
+    assert mixed_x.dtype == tf.float32 and mixed_y.dtype == tf.float32
+    assert mixed_x.shape == X[:32].shape and mixed_y.shape == (32, 10)
+    weight = lam[:, None, None, None]
+    np.testing.assert_allclose(mixed_x.numpy(), weight * X[:32] + (1 - weight) * X[:32][permutation], atol=1e-6)
+    one_hot = np.eye(10)[y_int]
+    expected_y = lam[:, None] * one_hot + (1 - lam[:, None]) * one_hot[permutation]
+    np.testing.assert_allclose(mixed_y.numpy(), expected_y, atol=1e-6)
+    np.testing.assert_allclose(mixed_y.numpy().sum(axis=1), 1.0, atol=1e-6)
+    # float targets (one-hot or binary) are mixed as they are; uint8 images become float32
+    soft_x, soft_y = dh.augment.mixup((X[:32] * 255).astype(np.uint8), one_hot, alpha=0.4, seed=5)
+    np.testing.assert_allclose(soft_y.numpy(), expected_y, atol=1e-6)
+    assert soft_x.dtype == tf.float32 and float(tf.reduce_max(soft_x)) <= 255
+    _, binary = dh.augment.mixup(X[:32], (y_int % 2).astype("float32"), alpha=0.4, seed=5)
+    assert binary.shape == (32,) and binary.numpy().min() >= 0 and binary.numpy().max() <= 1
+
+
+def test_mixup_seeds_reproduce_and_differ():
+    a = dh.augment.mixup(X[:16], Y[:16], 0.2, seed=3, num_classes=10)
+    b = dh.augment.mixup(X[:16], Y[:16], 0.2, seed=(3, 0), num_classes=10)
+    c = dh.augment.mixup(X[:16], Y[:16], 0.2, seed=4, num_classes=10)
+    np.testing.assert_array_equal(a[0].numpy(), b[0].numpy())
+    np.testing.assert_array_equal(a[1].numpy(), b[1].numpy())
+    assert not np.array_equal(a[0].numpy(), c[0].numpy())
+
+
+def test_mixup_dataset_reproducible_new_pairs_each_epoch():
+    generator = ImageDataGenerator(rotation_range=10)
+
+    def pipeline(seed):
+        flow = generator.flow(X, Y, batch_size=32, shuffle=False, seed=0, repeat=False)
+        return dh.augment.mixup_dataset(flow, alpha=0.2, num_classes=10, seed=seed)
+
+    dataset = pipeline(1)
+    epoch_1, epoch_2 = list(dataset), list(dataset)
+    again = list(pipeline(1))
+    assert len(epoch_1) == 3
+    images, labels = epoch_1[0]
+    assert images.shape == (32, 32, 32, 1) and images.dtype == tf.float32 and labels.shape == (32, 10)
+    np.testing.assert_allclose(labels.numpy().sum(axis=1), 1.0, atol=1e-6)
+    np.testing.assert_array_equal(images.numpy(), again[0][0].numpy())
+    np.testing.assert_array_equal(labels.numpy(), again[0][1].numpy())
+    assert not np.array_equal(labels.numpy(), epoch_2[0][1].numpy())
+    assert not np.array_equal(labels.numpy(), next(iter(pipeline(2)))[1].numpy())
+    assert ((labels.numpy() > 0) & (labels.numpy() < 1)).any()  # mixed, not one-hot
+
+
+def test_mixup_dataset_trains_a_model_for_an_epoch():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [keras.Input((32, 32, 1)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")]
+    )
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    flow = ImageDataGenerator().flow(X, Y, batch_size=32, seed=0, repeat=False)
+    history = model.fit(dh.augment.mixup_dataset(flow, 0.2, num_classes=10, seed=0), epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: dh.augment.mixup(X[:4], Y[:4], alpha=0, num_classes=10), "alpha must be > 0"),
+        (lambda: dh.augment.mixup(X[:4], Y[:4], alpha=0.2), "pass num_classes"),
+        (lambda: dh.augment.mixup(X[:4], Y[:4], num_classes=3), "y must be in \\[0, 2\\]"),
+        (lambda: dh.augment.mixup(X[:4], np.eye(10)[Y[:4]], num_classes=10), "num_classes is for integer"),
+        (lambda: dh.augment.mixup(X[:4], Y[:3], num_classes=10), "y must hold one label per example"),
+        (lambda: dh.augment.mixup(X[:4], Y[:4], seed=-1, num_classes=10), "seed must be in"),
+        (lambda: dh.augment.mixup(X[:4], Y[:4], seed=(1, 2, 3), num_classes=10), "seed must be a pair"),
+        (lambda: dh.augment.mixup_weights(0), "batch_size must be"),
+        (lambda: dh.augment.mixup_dataset(X, 0.2), "dataset must be a tf.data.Dataset"),
+        (lambda: dh.augment.mixup_dataset(ImageDataGenerator().flow(X), 0.2), "dataset must yield \\(x, y\\)"),
+        (lambda: dh.augment.mixup_dataset(ImageDataGenerator().flow(X, Y), 0.2), "pass num_classes"),
+    ],
+)
+def test_bad_mixup_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -159,6 +159,15 @@ def _fitted(**kwargs):
     return _m("tuning").RunningExampleClassifier(epochs=1, hidden_units=4).fit(X8, Y8).predict(**kwargs)
 
 
+_FLOW = object()  # stands for a tf.data pipeline of (x, y) batches, built at call time (TensorFlow loads late)
+
+
+def _mixup_dataset(**kwargs):
+    if kwargs["dataset"] is _FLOW:
+        kwargs["dataset"] = _m("augment").ImageDataGenerator().flow(X8[:4], Y8[:4], batch_size=2, repeat=False)
+    return next(iter(_m("augment").mixup_dataset(**kwargs)))
+
+
 ENTRIES: dict[str, Entry] = {
     # env
     "env.set_seed": Entry(lambda **k: _m("env").set_seed(**k), {"seed": 0, "deterministic": True}),
@@ -307,11 +316,14 @@ ENTRIES: dict[str, Entry] = {
     ),
     "losses.binary_cross_entropy": Entry(
         lambda **k: _m("losses").binary_cross_entropy(**k),
-        {"y_true": [1.0, 0.0], "y_pred": [0.7, 0.2], "from_logits": False},
+        {"y_true": [1.0, 0.0], "y_pred": [0.7, 0.2], "from_logits": False, "label_smoothing": 0.1},
     ),
     "losses.categorical_cross_entropy": Entry(
         lambda **k: _m("losses").categorical_cross_entropy(**k),
-        {"y_true": [[0.0, 1.0]], "y_pred": [[0.3, 0.7]], "from_logits": False},
+        {"y_true": [[0.0, 1.0]], "y_pred": [[0.3, 0.7]], "from_logits": False, "label_smoothing": 0.1},
+    ),
+    "losses.smooth_labels": Entry(
+        lambda **k: _m("losses").smooth_labels(**k), {"y_true": [[0.0, 1.0]], "label_smoothing": 0.1, "binary": False}
     ),
     "losses.sparse_categorical_cross_entropy": Entry(
         lambda **k: _m("losses").sparse_categorical_cross_entropy(**k),
@@ -429,6 +441,43 @@ ENTRIES: dict[str, Entry] = {
         lambda **k: _m("optim").cosine_decay(**k),
         {"step": 3, "initial": 0.1, "decay_steps": 10, "alpha": 0.0, "warmup_target": None, "warmup_steps": 0},
     ),
+    "optim.one_cycle": Entry(
+        lambda **k: _m("optim").one_cycle(**k),
+        {
+            "step": 3,
+            "max_lr": 0.1,
+            "total_steps": 20,
+            "pct_start": 0.3,
+            "div_factor": 25.0,
+            "final_div_factor": 1e4,
+            "anneal": "cos",
+        },
+    ),
+    "optim.OneCycle": Entry(
+        lambda **k: _m("optim").OneCycle(**k),
+        {
+            "max_lr": 0.1,
+            "total_steps": 20,
+            "pct_start": 0.3,
+            "div_factor": 25.0,
+            "final_div_factor": 1e4,
+            "anneal": "linear",
+            "name": "OneCycle",
+        },
+    ),
+    "optim.plateau_schedule": Entry(
+        lambda **k: _m("optim").plateau_schedule(**k),
+        {
+            "val_losses": [1.0, 0.9, 0.9, 0.9],
+            "initial": 0.1,
+            "factor": 0.5,
+            "patience": 1,
+            "min_delta": 1e-4,
+            "cooldown": 1,
+            "min_lr": 0.0,
+            "mode": "min",
+        },
+    ),
     "optim.ScratchAdam": Entry(
         lambda **k: _m("optim").ScratchAdam(**k),
         {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
@@ -464,6 +513,17 @@ ENTRIES: dict[str, Entry] = {
         lambda **k: _m("augment").ImageDataGenerator(rotation_range=10.0).apply(**k),
         {"images": X8[:2], "seed": (0, 1)},
         examples=3,
+    ),
+    "augment.mixup": Entry(
+        lambda **k: _m("augment").mixup(**k),
+        {"x": X8[:4], "y": Y8[:4], "alpha": 0.2, "seed": 0, "num_classes": 10},
+        examples=3,
+    ),
+    "augment.mixup_weights": Entry(
+        lambda **k: _m("augment").mixup_weights(**k), {"batch_size": 4, "alpha": 0.2, "seed": (0, 1)}, examples=3
+    ),
+    "augment.mixup_dataset": Entry(
+        _mixup_dataset, {"dataset": _FLOW, "alpha": 0.2, "num_classes": 10, "seed": 0}, examples=3
     ),
     # parallel
     "parallel.strategy": Entry(lambda **k: _m("parallel").strategy(**k), {"cpu_replicas": False, "verbose": False}),

@@ -95,3 +95,61 @@ def test_logit_gradients_match_gradient_tape():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.1, 0.4, 1.0])
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_label_smoothing_matches_keras(from_logits, smoothing):
+    one_hot = np.eye(K)[rng.integers(0, K, N)]
+    y_pred = rng.normal(0, 2, (N, K)) if from_logits else rng.dirichlet(np.ones(K), N) * 3
+    expected = _keras(
+        keras.losses.CategoricalCrossentropy(from_logits=from_logits, label_smoothing=smoothing), one_hot, y_pred
+    )
+    ours = losses.categorical_cross_entropy(one_hot, y_pred, from_logits, label_smoothing=smoothing)
+    np.testing.assert_allclose(ours, expected, rtol=1e-6)
+    y_bin = rng.integers(0, 2, (N, 1)).astype(float)
+    p_bin = rng.normal(0, 3, (N, 1)) if from_logits else rng.uniform(0, 1, (N, 1))
+    expected_bin = _keras(
+        keras.losses.BinaryCrossentropy(from_logits=from_logits, label_smoothing=smoothing), y_bin, p_bin
+    )
+    ours_bin = losses.binary_cross_entropy(y_bin, p_bin, from_logits, label_smoothing=smoothing)
+    np.testing.assert_allclose(ours_bin, expected_bin, rtol=1e-6)
+
+
+def test_smooth_labels_by_hand():
+    one_hot = np.eye(4)[[0, 3]]
+    smoothed = losses.smooth_labels(one_hot, 0.2)
+    np.testing.assert_allclose(smoothed[0], [0.85, 0.05, 0.05, 0.05])  # 1 - ε + ε/K, ε/K
+    np.testing.assert_allclose(smoothed.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(losses.smooth_labels(one_hot, 0.0), one_hot)
+    np.testing.assert_allclose(losses.smooth_labels(one_hot, 1.0), 0.25)
+    np.testing.assert_allclose(losses.smooth_labels([1.0, 0.0], 0.2, binary=True), [0.9, 0.1])
+    # the smoothed loss is the plain loss of the smoothed targets, and never below the targets' entropy
+    logits = rng.normal(0, 2, (2, 4))
+    np.testing.assert_allclose(
+        losses.categorical_cross_entropy(one_hot, logits, True, label_smoothing=0.2),
+        losses.categorical_cross_entropy(smoothed, logits, True),
+        rtol=1e-12,
+    )
+    entropy = -(smoothed * np.log(smoothed)).sum(axis=1).mean()
+    perfect = np.log(smoothed)  # logits whose softmax is the smoothed targets: the minimum
+    np.testing.assert_allclose(losses.categorical_cross_entropy(smoothed, perfect, True), entropy, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: losses.smooth_labels(np.eye(3), 1.5), "label_smoothing"),
+        (lambda: losses.smooth_labels(np.eye(3), -0.1), "label_smoothing"),
+        (lambda: losses.smooth_labels([1.0, 0.0], 0.1), "y_true"),
+        (lambda: losses.smooth_labels(np.eye(3) * 2, 0.1), "y_true"),
+        (
+            lambda: losses.categorical_cross_entropy(np.eye(3), np.eye(3), label_smoothing=float("nan")),
+            "label_smoothing",
+        ),
+        (lambda: losses.binary_cross_entropy([1.0], [0.5], label_smoothing=True), "label_smoothing"),
+    ],
+)
+def test_bad_label_smoothing(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -14,7 +14,8 @@ the random draws come from ``tf.random.stateless_*`` with a seed, so a run is
 reproducible and each epoch still sees different augmentations.
 
 One module per part: ``generator`` (the class and its transforms), ``folders`` (image folders for
-``flow_from_directory``), ``layer`` (``AugmentLayer``, the same augmentation inside a model).
+``flow_from_directory``), ``layer`` (``AugmentLayer``, the same augmentation inside a model), ``mixup``
+(``mixup`` of a batch, ``mixup_dataset`` of a ``tf.data`` pipeline, ``mixup_weights`` for its draws).
 """
 
 from .generator import (  # noqa: F401  (private names kept reachable for the tests)
@@ -26,5 +27,15 @@ from .generator import (  # noqa: F401  (private names kept reachable for the te
     _in_flight,
 )
 from .layer import AugmentLayer
+from .mixup import mixup, mixup_dataset, mixup_weights
 
-__all__ = ["ImageDataGenerator", "FILL_MODES", "CLASS_MODES", "IMAGE_SUFFIXES", "AugmentLayer"]
+__all__ = [
+    "ImageDataGenerator",
+    "FILL_MODES",
+    "CLASS_MODES",
+    "IMAGE_SUFFIXES",
+    "AugmentLayer",
+    "mixup",
+    "mixup_dataset",
+    "mixup_weights",
+]
