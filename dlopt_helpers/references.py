@@ -114,7 +114,7 @@ GLOSSARY: tuple[tuple[str, str, str], ...] = (
     ("hyper-parameter", "超参数", "07"),
     ("integrated gradients", "积分梯度", "09"),
     ("L1 regularization (Lasso)", "L1 正则化（套索回归）", "04"),
-    ("L2 regularization (Ridge, weight decay)", "L2 正则化（岭回归，权重衰减）", "04"),
+    ("L2 regularization (Ridge)", "L2 正则化（岭回归）", "04"),
     ("learning rate", "学习率", "03"),
     ("learning-rate schedule", "学习率调度", "03"),
     ("logits", "对数几率（未归一化输出）", "02"),
@@ -141,6 +141,7 @@ GLOSSARY: tuple[tuple[str, str, str], ...] = (
     ("training set", "训练集", "00"),
     ("translation equivariance", "平移等变性", "08"),
     ("validation set", "验证集", "00"),
+    ("weight decay (decoupled, AdamW)", "权重衰减（解耦，AdamW）", "04"),
     ("weight sharing", "权值共享", "08"),
 )
 
