@@ -14,8 +14,8 @@ import math
 
 import keras
 
-from .._validation import Instance, Integer, Options, Real, validate_params
-from .schedules import _check_one_cycle_steps, _one_cycle_landmarks
+from .._validation import Instance, validate_params
+from .schedules import ONE_CYCLE_CONSTRAINTS, _check_one_cycle_steps, _one_cycle_landmarks
 
 
 @keras.saving.register_keras_serializable(package="dlopt_helpers")
@@ -27,15 +27,7 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
     so it equals the NumPy function to float32 rounding. The arguments are those of ``one_cycle``.
     """
 
-    @validate_params(
-        max_lr=Real(0, None, closed="neither"),
-        total_steps=Integer(2, None),
-        pct_start=Real(0, 1, closed="neither"),
-        div_factor=Real(0, None, closed="neither"),
-        final_div_factor=Real(0, None, closed="neither"),
-        anneal=Options("cos", "linear"),
-        name=Instance(str, what="a string"),
-    )
+    @validate_params(name=Instance(str, what="a string"), **ONE_CYCLE_CONSTRAINTS)
     def __init__(
         self,
         max_lr: float,

@@ -91,15 +91,18 @@ def _check_one_cycle_steps(total_steps: int, pct_start: float) -> None:
         )
 
 
-@validate_params(
-    step=Integer(0, None),
-    max_lr=Real(0, None, closed="neither"),
-    total_steps=Integer(2, None),
-    pct_start=Real(0, 1, closed="neither"),
-    div_factor=Real(0, None, closed="neither"),
-    final_div_factor=Real(0, None, closed="neither"),
-    anneal=Options("cos", "linear"),
-)
+#: the parameters of 1cycle, shared by ``one_cycle`` and the Keras schedule ``OneCycle``
+ONE_CYCLE_CONSTRAINTS = {
+    "max_lr": Real(0, None, closed="neither"),
+    "total_steps": Integer(2, None),
+    "pct_start": Real(0, 1, closed="neither"),
+    "div_factor": Real(0, None, closed="neither"),
+    "final_div_factor": Real(0, None, closed="neither"),
+    "anneal": Options("cos", "linear"),
+}
+
+
+@validate_params(step=Integer(0, None), **ONE_CYCLE_CONSTRAINTS)
 def one_cycle(
     step: int,
     max_lr: float,
