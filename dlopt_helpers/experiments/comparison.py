@@ -56,7 +56,7 @@ class Summary:
         sign = "+" if signed else ""
         low, high = self.ci95
         mean, low, high = (_number(x, sign + fmt) for x in (self.mean, low, high))
-        sd = _number(self.sd, fmt)  # a spread has no sign
+        sd = _number(self.sd, fmt.replace("+", ""))  # a spread has no sign, even in a signed format
         return f"{MARK} {label}: {mean} ± {sd}  [95% CI {low}, {high}]  {self.n} {over}"
 
 
