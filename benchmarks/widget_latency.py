@@ -11,7 +11,7 @@ Also printed, as before the split: ``regularization_widget_latency`` (notebook 0
 and elastic net in turn) and ``widget_latency`` (the optimizer dashboard of notebook 03 on its default,
 quadratic surface).
 
-    python benchmarks/widget_latency.py [--runs 3]
+    python benchmarks/widget_latency.py [--runs 3] [--only NetworkDoctorDashboard ...]
 """
 
 import argparse
@@ -104,11 +104,34 @@ def search_explorer():
     }
 
 
+def network_doctor():
+    """The depth slider dragged up (new networks) and back (frames seen before), then toggles flipped."""
+    dashboard = dh.dashboards.NetworkDoctorDashboard(normalization="batch", residual=True)  # the costliest network
+    control = dashboard.controls
+
+    def change(setting):
+        name, value = setting
+        control[name].value = value
+
+    up = list(range(2, 51)) if not _timing.QUICK else [10, 20, 30, 40, 50]
+    control["depth"].value = 30  # warm-up: the first draw of the figure
+    renders = dashboard.render_count
+    parts = {"depth slider, new": _timing.time_calls(lambda depth: change(("depth", depth)), up)}
+    parts["depth slider, back"] = _timing.time_calls(lambda depth: change(("depth", depth)), up[-2::-1])
+    flips = [("normalization", "none"), ("activation", "relu"), ("initializer", "he_normal"), ("residual", False)]
+    flips += [("normalization", "layer"), ("activation", "tanh"), ("initializer", "glorot_uniform"), ("residual", True)]
+    flips += [("normalization", "batch"), ("activation", "sigmoid"), ("initializer", "random_normal")]
+    parts["toggles"] = _timing.time_calls(change, flips * (1 if _timing.QUICK else 3))
+    assert dashboard.render_count == renders + sum(len(p) for p in parts.values()), "every change must redraw"
+    return {part: np.array(seconds) for part, seconds in parts.items()}
+
+
 #: dashboard class name -> (scenario, notebook)
 SCENARIOS = {
     "GradientDescentDashboard": (gradient_descent, "01"),
     "OptimizerDashboard": (optimizer, "03"),
     "KerasTrainingDashboard": (keras_trainer, "03"),
+    "NetworkDoctorDashboard": (network_doctor, "03a"),
     "RegularizationDashboard": (regularization, "04"),
     "AugmentationDashboard": (augmentation, "05"),
     "SearchExplorer": (search_explorer, "07"),
@@ -118,11 +141,17 @@ SCENARIOS = {
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=1 if _timing.QUICK else 3)
-    runs = max(1, parser.parse_args().runs)
+    parser.add_argument("--only", nargs="+", metavar="DASHBOARD", help="measure only these dashboards (class names)")
+    arguments = parser.parse_args()
+    runs = max(1, arguments.runs)
     missing = sorted({d.__name__ for d in DASHBOARDS} - set(SCENARIOS))
     assert not missing, f"add a scenario for {missing} to benchmarks/widget_latency.py"
+    unknown = sorted(set(arguments.only or ()) - set(SCENARIOS))
+    assert not unknown, f"--only must name dashboards among {sorted(SCENARIOS)}, got {unknown}"
     goals, extra = [], {}
     for dashboard in DASHBOARDS:
+        if arguments.only and dashboard.__name__ not in arguments.only:
+            continue
         scenario, notebook = SCENARIOS[dashboard.__name__]
         p95s = []
         for _ in range(runs):
@@ -142,11 +171,13 @@ def main():
             f"p95_ms={p95:.1f} (median of runs: {runs_text}; min {min(p95s):.1f}) {verdict}"
         )
         goals.append(f"GOAL widget_p95_{dashboard.__name__}: {verdict} ({p95:.1f} ms vs {GOAL_MS:g} ms)")
-    regularization_ms = np.concatenate(list(extra["RegularizationDashboard"][-1].values())) * 1000
-    p50, p95 = np.percentile(regularization_ms, [50, 95])
-    print(f"regularization_widget_latency p50_ms={p50:.1f} p95_ms={p95:.1f}")
-    p50, p95 = np.percentile(extra["OptimizerDashboard"][-1]["surface=quadratic"] * 1000, [50, 95])
-    print(f"widget_latency p50_ms={p50:.1f} p95_ms={p95:.1f}")
+    if "RegularizationDashboard" in extra:
+        regularization_ms = np.concatenate(list(extra["RegularizationDashboard"][-1].values())) * 1000
+        p50, p95 = np.percentile(regularization_ms, [50, 95])
+        print(f"regularization_widget_latency p50_ms={p50:.1f} p95_ms={p95:.1f}")
+    if "OptimizerDashboard" in extra:
+        p50, p95 = np.percentile(extra["OptimizerDashboard"][-1]["surface=quadratic"] * 1000, [50, 95])
+        print(f"widget_latency p50_ms={p50:.1f} p95_ms={p95:.1f}")
     print("\n".join(goals))
 
 

@@ -112,6 +112,12 @@ class Entry:
         return [p for p in (self.fuzz or tuple(self.valid)) if p not in self.skip]
 
 
+def _sgd():
+    import keras
+
+    return keras.optimizers.SGD(0.01)
+
+
 def _m(name):
     return importlib.import_module(f"dlopt_helpers.{name}")
 
@@ -272,11 +278,45 @@ ENTRIES: dict[str, Entry] = {
         examples=3,
     ),
     "deep.kernel_names": Entry(lambda **k: _m("deep").kernel_names(**k), {"model": _deep_mlp()}),
+    "deep.train_logged": Entry(
+        lambda **k: _m("deep").train_logged(**{"model": _deep_mlp(), "optimizer": _sgd(), **k}),
+        {"x": np.ones((4, 3), np.float32), "y": [0, 1, 0, 1], "steps": 2, "batch_size": 2, "seed": 0, "shuffle": True},
+        slow=True,
+    ),
     "deep.layer_gradient_norms": Entry(
         lambda **k: _m("deep").layer_gradient_norms(**k),
         {"model": _deep_mlp(), "x": np.ones((4, 3), np.float32), "y": [0, 1, 0, 1]},
         examples=3,
     ),
+    "deep.NumpyMLP": Entry(
+        lambda **k: _m("deep").NumpyMLP(**k),
+        {
+            "depth": 2,
+            "width": 4,
+            "activation": "relu",
+            "initializer": "he_normal",
+            "normalization": "batch",
+            "residual": True,
+            "input_dim": 3,
+            "num_classes": 2,
+            "seed": 0,
+        },
+    ),
+    "deep.numpy_gradient_norms": Entry(
+        lambda **k: _m("deep").numpy_gradient_norms(**k),
+        {
+            "depth": 2,
+            "width": 4,
+            "activation": "tanh",
+            "initializer": "glorot_uniform",
+            "normalization": "layer",
+            "residual": True,
+            "x": np.ones((4, 3)),
+            "y": [0, 1, 0, 1],
+            "seed": 0,
+        },
+    ),
+    "deep.gradient_verdict": Entry(lambda **k: _m("deep").gradient_verdict(**k), {"norms": [0.5, 1.0, 0.3]}),
     "deep.batch_norm": Entry(
         lambda **k: _m("deep").batch_norm(**k),
         {
@@ -717,6 +757,22 @@ ENTRIES: dict[str, Entry] = {
         },
         slow=True,
     ),
+    "dashboards.NetworkDoctorDashboard": Entry(
+        lambda **k: _m("dashboards").NetworkDoctorDashboard(**k),
+        {
+            "depth": 2,
+            "activation": "relu",
+            "initializer": "he_normal",
+            "normalization": "none",
+            "residual": False,
+            "width": 8,
+            "batch_size": 16,
+            "epochs": 1,
+            "learning_rate": 0.01,
+            "seed": 0,
+        },
+        examples=3,
+    ),
     "dashboards.RegularizationDashboard": Entry(
         lambda **k: _m("dashboards").RegularizationDashboard(**k),
         {"alpha": 0.001, "penalty": "l2", "l1_ratio": 0.5, "degree": 3, "n_train": 10},
@@ -765,6 +821,7 @@ NOT_FUZZED = {
     "env.EnvironmentReport": "a result record built by environment_report",
     "data.Split": "a result record built by the loaders",
     "deep.InitializerSpec": "a result record built by initializer_spec",
+    "deep.TrainingLog": "a result record built by train_logged",
     "deep.BatchNormState": "a result record built by batch_norm",
     "optim.Surface": "a record built by get_surface (its grid method is fuzzed)",
     "optim.RunReport": "a result record",

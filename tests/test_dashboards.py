@@ -243,6 +243,7 @@ EXAMPLES = {
     "RegularizationDashboard": lambda: dashboards.RegularizationDashboard(degree=3, n_train=10),
     "AugmentationDashboard": lambda: dashboards.AugmentationDashboard(image=np.zeros((8, 8, 3), np.uint8)),
     "SearchExplorer": lambda: dashboards.SearchExplorer(_rows()),
+    "NetworkDoctorDashboard": lambda: dashboards.NetworkDoctorDashboard(depth=5),
 }
 
 

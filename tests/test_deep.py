@@ -245,3 +245,71 @@ def test_clip_gradients_takes_one_option_at_most():
         deep.clip_gradients(grads, clipnorm=1.0, global_clipnorm=1.0)
     with pytest.raises(InvalidParameterError, match="clip_value_min"):
         deep.clip_by_value(grads[0], 1.0, -1.0)
+
+
+# -- the logged training loop ---------------------------------------------------------------------------------
+
+
+def _tiny_data(n=96):
+    digits = load_digits()
+    return (digits.data[:n] / 16).astype(np.float32), digits.target[:n]
+
+
+@pytest.mark.parametrize("normalization", [None, "batch"])
+def test_train_logged_updates_the_weights_as_model_fit_does(normalization):
+    x, y = _tiny_data()
+    ours = deep.build_deep_mlp(depth=3, width=16, activation="relu", normalization=normalization, seed=4)
+    theirs = deep.build_deep_mlp(depth=3, width=16, activation="relu", normalization=normalization, seed=4)
+    log = deep.train_logged(ours, keras.optimizers.SGD(0.05, momentum=0.9), x, y, steps=6, batch_size=32, shuffle=False)
+    theirs.compile(
+        keras.optimizers.SGD(0.05, momentum=0.9), keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    )
+    theirs.fit(x, y, batch_size=32, epochs=2, shuffle=False, verbose=0)  # 96 / 32 = 3 steps per epoch
+    for a, b in zip(ours.weights, theirs.weights):  # moving statistics included
+        np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-5)
+    assert log.losses.shape == log.gradient_norms.shape == (6,) and not log.diverged and log.val_accuracy is None
+
+
+def test_train_logged_norms_are_the_raw_global_norm_before_clipping():
+    x, y = _tiny_data(32)
+    model = deep.build_deep_mlp(depth=2, width=8, seed=1)
+    with tf.GradientTape() as tape:
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, model(x, training=True))
+    expected = deep.global_norm([g.numpy() for g in tape.gradient(loss, model.trainable_variables)])
+    log = deep.train_logged(
+        model, keras.optimizers.SGD(0.1, global_clipnorm=1e-3), x, y, steps=1, batch_size=32, shuffle=False
+    )
+    assert log.gradient_norms[0] == pytest.approx(expected, rel=1e-5) and log.losses[0] == pytest.approx(float(loss))
+
+
+def test_train_logged_stops_at_divergence_and_reports_chance_accuracy():
+    x, y = _tiny_data()
+    model = deep.build_deep_mlp(depth=4, width=16, activation="relu", initializer="he_normal", seed=0)
+    log = deep.train_logged(model, keras.optimizers.SGD(1e6), x, y, steps=50, batch_size=32, x_val=x, y_val=y)
+    assert log.diverged and log.diverged_at < 49 and len(log.losses) == log.diverged_at + 1
+    assert not np.isfinite(log.losses[-1]) or not np.isfinite(log.gradient_norms[-1])
+    assert log.val_accuracy == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"model": "net"}, "model must be a Keras model"),
+        ({"optimizer": "sgd"}, "optimizer must be a Keras optimizer"),
+        ({"steps": 0}, "steps must be"),
+        ({"y": np.full(96, 10)}, "y must"),
+        ({"x_val": np.zeros((2, 64), np.float32)}, "x_val and y_val must be given together"),
+        ({"shuffle": "yes"}, "shuffle must be a boolean"),
+    ],
+)
+def test_train_logged_refuses_bad_input(kwargs, message):
+    x, y = _tiny_data()
+    arguments = {
+        "model": deep.build_deep_mlp(depth=1, width=4),
+        "optimizer": keras.optimizers.SGD(0.1),
+        "x": x,
+        "y": y,
+        "steps": 2,
+    }
+    with pytest.raises(InvalidParameterError, match=message):
+        deep.train_logged(**{**arguments, **kwargs})

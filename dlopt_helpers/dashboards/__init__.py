@@ -18,6 +18,7 @@ from .augmentation import AugmentationDashboard
 from .base import FigureDashboard
 from .gradient_descent import GradientDescentDashboard
 from .keras_trainer import KerasTrainingDashboard
+from .network_doctor import NetworkDoctorDashboard
 from .optimizer import OptimizerDashboard
 from .regularization import RegularizationDashboard
 from .search_explorer import SearchExplorer
@@ -28,6 +29,7 @@ __all__ = [
     "GradientDescentDashboard",
     "OptimizerDashboard",
     "KerasTrainingDashboard",
+    "NetworkDoctorDashboard",
     "RegularizationDashboard",
     "AugmentationDashboard",
     "SearchExplorer",
@@ -38,6 +40,7 @@ DASHBOARDS = (
     GradientDescentDashboard,
     OptimizerDashboard,
     KerasTrainingDashboard,
+    NetworkDoctorDashboard,
     RegularizationDashboard,
     AugmentationDashboard,
     SearchExplorer,

@@ -1,11 +1,13 @@
 """Training deep networks: initialization, vanishing / exploding gradients, normalization, clipping.
 
-Introduced in the deep-network chapter (issue 16). Each piece is from scratch in NumPy and equals Keras:
+Introduced in ``notebooks/03a_deep_networks.ipynb``. Each piece is from scratch in NumPy and equals Keras:
 the initializers in distribution, batch / layer norm and clipping value for value (``tests/test_deep.py``).
 
 One module per idea: ``initialization`` (Glorot / He / LeCun, the variance argument), ``gradients`` (deep
 MLPs, per-layer gradient norms), ``normalization`` (batch norm, layer norm), ``clipping`` (by value, norm,
-global norm; what Keras optimizers' ``clipvalue`` / ``clipnorm`` / ``global_clipnorm`` do).
+global norm; what Keras optimizers' ``clipvalue`` / ``clipnorm`` / ``global_clipnorm`` do), ``training`` (the
+loop ``model.fit`` runs, logging each step's loss and gradient norm), ``numpy_mlp`` (the same MLP with a
+hand-written backward pass, equal to the Keras model; fast enough for the network doctor dashboard).
 """
 
 from .clipping import clip_by_global_norm, clip_by_norm, clip_by_value, clip_gradients, global_norm
@@ -22,6 +24,8 @@ from .initialization import (
     predicted_variances,
 )
 from .normalization import BatchNormState, batch_norm, layer_norm
+from .numpy_mlp import VERDICT_RULE, NumpyMLP, gradient_verdict, numpy_gradient_norms
+from .training import TrainingLog, train_logged
 
 __all__ = [
     "INITIALIZERS",
@@ -37,6 +41,10 @@ __all__ = [
     "build_deep_mlp",
     "kernel_names",
     "layer_gradient_norms",
+    "NumpyMLP",
+    "numpy_gradient_norms",
+    "gradient_verdict",
+    "VERDICT_RULE",
     "BatchNormState",
     "batch_norm",
     "layer_norm",
@@ -45,4 +53,6 @@ __all__ = [
     "global_norm",
     "clip_by_global_norm",
     "clip_gradients",
+    "TrainingLog",
+    "train_logged",
 ]

@@ -23,6 +23,7 @@ from .._validation import (
     Integer,
     InvalidParameterError,
     Options,
+    Real,
     check_labels,
     sub_seed,
     validate_params,
@@ -35,16 +36,23 @@ NORMALIZATIONS = (None, "batch", "layer")
 MAX_DEPTH, MAX_WIDTH, MAX_BATCH = 60, 512, 4096
 
 
+#: what a deep MLP's architecture may be: shared by the Keras model here and its NumPy twin (``numpy_mlp``)
+ARCHITECTURE = {
+    "depth": Integer(1, MAX_DEPTH),
+    "width": Integer(1, MAX_WIDTH),
+    "activation": Options(*ACTIVATIONS),
+    "initializer": Options(*INITIALIZERS),
+    "normalization": Options(*NORMALIZATIONS),
+    "residual": Boolean(),
+}
+
+
 @validate_params(
-    depth=Integer(1, MAX_DEPTH),
-    width=Integer(1, MAX_WIDTH),
-    activation=Options(*ACTIVATIONS),
-    initializer=Options(*INITIALIZERS),
-    normalization=Options(*NORMALIZATIONS),
-    residual=Boolean(),
+    **ARCHITECTURE,
     input_dim=Integer(1, 4096),
     num_classes=Integer(2, 1000),
     seed=Integer(0, SEED_MAX),
+    batch_norm_momentum=Real(0, 1, closed="left"),
 )
 def build_deep_mlp(
     depth: int = 20,
@@ -56,13 +64,16 @@ def build_deep_mlp(
     input_dim: int = 64,
     num_classes: int = 10,
     seed: int = 0,
+    batch_norm_momentum: float = 0.99,
 ):
     """A Keras functional MLP ``input_dim → depth × width → num_classes`` (logits), not compiled.
 
     ``initializer`` initializes every kernel (``glorot_uniform`` is Keras' default; ``random_normal`` the
     naive ``N(0, 0.05²)``); biases start at zero. The Dense layers are named ``dense_1 … dense_<depth>`` and
     ``logits``; the kernels' order is that of :func:`layer_gradient_norms`. Each kernel's seed is derived
-    from ``seed``, so the same arguments build the same weights.
+    from ``seed``, so the same arguments build the same weights. ``batch_norm_momentum`` is the batch-norm
+    layers' ``momentum`` (Keras' default 0.99 lets the moving statistics, which inference uses, take a few hundred
+    steps to catch up with the batches'; 0.9 about twenty).
     """
     import keras
 
@@ -75,7 +86,7 @@ def build_deep_mlp(
             name=f"dense_{layer}",
         )(x)
         if normalization == "batch":
-            h = keras.layers.BatchNormalization(name=f"batch_norm_{layer}")(h)
+            h = keras.layers.BatchNormalization(momentum=batch_norm_momentum, name=f"batch_norm_{layer}")(h)
         elif normalization == "layer":
             h = keras.layers.LayerNormalization(name=f"layer_norm_{layer}")(h)
         h = keras.layers.Activation(activation, name=f"{activation}_{layer}")(h)
@@ -136,4 +147,5 @@ def layer_gradient_norms(model, x, y) -> np.ndarray:
     finally:
         for variable, value in zip(model.non_trainable_variables, saved):
             variable.assign(value)
-    return np.array([0.0 if g is None else float(tf.norm(g)) for g in grads])
+    # the norm in float64: squaring float32 gradients below ~1e-19 underflows to 0 (tf.norm would report 0)
+    return np.array([0.0 if g is None else float(np.linalg.norm(g.numpy().astype(np.float64))) for g in grads])
