@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(
     p for p in (ROOT / "notebooks").rglob("*.ipynb") if not any(s.startswith(".") for s in p.relative_to(ROOT).parts)
 )
-CHAPTER_NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# chapter notebooks: NN_topic (a chapter of the source article) and NNa_topic (one it lacks, placed after NN)
+CHAPTER_NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
 MARKER = re.compile(r"\*\*Exercise (?P<id>[^*\s]+?)\.\*\*")
 LINE_MAGIC = re.compile(r"^(?P<indent>\s*)%(?!%)\w+\s*")  # `%time check(...)` -> `check(...)`
 
@@ -113,7 +114,7 @@ def test_every_checked_id_is_registered_and_belongs_to_that_notebook():
 @pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
 def test_every_registered_exercise_is_used_by_exactly_its_chapter_notebook(exercise_id):
     exercise = EXERCISES[exercise_id]
-    assert exercise_id.split(".")[0] == exercise.notebook[:2], "the id starts with the chapter number"
+    assert exercise_id.split(".")[0] == exercise.notebook.split("_")[0], "the id starts with the chapter number"
     users = {path.stem for path, ids in USED.items() if exercise_id in ids}
     assert users == {exercise.notebook}, f"{exercise_id} is checked in {sorted(users)}"
     # the learner's cell and the solution's cell (tests/test_exercises.py checks the solutions pass)

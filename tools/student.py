@@ -23,7 +23,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 # the learner cells' form; tests/test_exercise_registry.py reads every call form in the notebooks
-CHECK = re.compile(r"""dh\.check\(\s*["']([0-9]{2}\.[a-z_0-9]+)["']""")
+CHECK = re.compile(r"""dh\.check\(\s*["']([0-9]{2}[a-z]?\.[a-z_0-9]+)["']""")
 SOLUTION_NOTE = "the solutions are in the collapsed cells"
 
 

@@ -6,7 +6,8 @@ the chapter teaches), never typed in, so a changed problem cannot keep a stale
 answer. Introduced in ``notebooks/00_background.ipynb``.
 
 Where things are: ``registry.py`` holds ``Exercise``, ``register``, ``check`` and the
-comparisons; ``ch<NN>_<topic>.py`` holds the answer keys of ``notebooks/<NN>_<topic>.ipynb``.
+comparisons; ``ch<NN>_<topic>.py`` holds the answer keys of ``notebooks/<NN>_<topic>.ipynb`` (``NN`` is ``03`` for a
+chapter of the source article, ``03a`` for one the article lacks, placed after ``03``).
 A new exercise goes into its chapter's module, and its question is copied word for word
 from the notebook (``tests/test_exercise_registry.py`` checks both directions).
 
@@ -26,8 +27,10 @@ from . import (
     ch01_core_concepts,
     ch02_loss_functions,
     ch03_gradient_descent,
+    ch03a_deep_networks,
     ch04_regularization,
     ch05_data_augmentation,
+    ch05a_schedules_smoothing_transfer,
     ch06_parallel_computing,
     ch07_hyperparameter_tuning,
     ch08_model_choice,
@@ -41,8 +44,10 @@ CHAPTERS = (
     ch01_core_concepts,
     ch02_loss_functions,
     ch03_gradient_descent,
+    ch03a_deep_networks,
     ch04_regularization,
     ch05_data_augmentation,
+    ch05a_schedules_smoothing_transfer,
     ch06_parallel_computing,
     ch07_hyperparameter_tuning,
     ch08_model_choice,

@@ -14,7 +14,17 @@ import numpy as np
 
 from .._validation import InvalidParameterError, short_repr
 
-__all__ = ["check", "Exercise", "CheckResult", "EXERCISES", "exercises_for", "register", "close_to", "same_word"]
+__all__ = [
+    "check",
+    "Exercise",
+    "CheckResult",
+    "EXERCISES",
+    "exercises_for",
+    "register",
+    "close_to",
+    "same_word",
+    "same_function",
+]
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,32 @@ def close_to(rtol: float = 1e-4, atol: float = 1e-6):
     return compare
 
 
+def same_function(*cases: tuple, rtol: float = 1e-5, atol: float = 1e-7):
+    """A function answer: called on every case (a tuple of arguments), it returns what the reference returns.
+
+    The exercise's ``expected()`` returns the reference function. Each call gets its own copy of the arguments,
+    so an answer that changes its input in place cannot change the next case. Results are compared like
+    ``close_to``; a tuple or list result is compared item by item.
+    """
+    import copy
+
+    def same(got, want) -> bool:
+        if isinstance(want, (tuple, list)):
+            return (
+                isinstance(got, (tuple, list))
+                and len(got) == len(want)
+                and all(same(g, w) for g, w in zip(got, want, strict=True))
+            )
+        return close_to(rtol, atol)(got, want)
+
+    def compare(answer, expected) -> bool:
+        if not callable(answer):
+            return False
+        return all(same(answer(*copy.deepcopy(args)), expected(*copy.deepcopy(args))) for args in cases)
+
+    return compare
+
+
 def same_word(answer, expected) -> bool:
     """A word answer: case, surrounding spaces and hyphens do not matter (``"Data-Augmentation"``)."""
     return isinstance(answer, str) and answer.strip().lower().replace("-", " ") == expected
@@ -153,6 +189,8 @@ def check(exercise_id: str, answer) -> CheckResult:
 
 def _echo(answer, limit: int = 120) -> str:
     """The answer as ``check`` repeats it: its ``repr``, cut to ``limit`` characters; a failing ``repr`` is named."""
+    if callable(answer) and hasattr(answer, "__name__"):  # a code answer: its name, not its memory address
+        return f"function {answer.__name__}"
     try:
         text = repr(answer)
     except Exception:
