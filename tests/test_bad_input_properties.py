@@ -150,6 +150,19 @@ def _rows():
     return [{"learning_rate": lr, "l2": l2, "score": 0.5 + lr / 10 - l2} for lr in (0.01, 0.1, 1.0) for l2 in (0, 1e-3)]
 
 
+def _lr_dimension():
+    return _m("tuning").Dimension("learning_rate", 1e-4, 1.0, scale="log")
+
+
+def _search_space():
+    return _m("tuning").SearchSpace([_lr_dimension(), _m("tuning").Dimension("units", 8, 64, kind="int")])
+
+
+def _search_trials(scores=True):
+    trials = {"points": _search_space().grid(4), "space": _search_space()}
+    return {**trials, "scores": [0.3, float("nan"), 0.1, 0.2]} if scores else trials
+
+
 def _throughput():
     return _m("parallel").Throughput("a", 10, (0.5, 0.6))
 
@@ -646,6 +659,30 @@ ENTRIES: dict[str, Entry] = {
         lambda **k: _m("tuning").format_table(**k),
         {"rows": _rows(), "columns": None, "sort_by": "score", "descending": True, "limit": 3, "digits": 3},
     ),
+    "tuning.Dimension": Entry(
+        lambda **k: _m("tuning").Dimension(**k),
+        {"name": "learning_rate", "low": 1e-4, "high": 1.0, "scale": "log", "kind": "float"},
+    ),
+    "tuning.SearchSpace": Entry(lambda **k: _m("tuning").SearchSpace(**k), {"dimensions": [_lr_dimension()]}),
+    "tuning.SearchSpace.grid": Entry(lambda **k: _search_space().grid(**k), {"n_trials": 6}),
+    "tuning.SearchSpace.random": Entry(lambda **k: _search_space().random(**k), {"n_trials": 6, "seed": 0}),
+    "tuning.SearchSpace.quasi_random": Entry(lambda **k: _search_space().quasi_random(**k), {"n_trials": 6, "seed": 0}),
+    "tuning.SearchSpace.to_unit": Entry(
+        lambda **k: _search_space().to_unit(**k), {"point": {"learning_rate": 0.01, "units": 8}}
+    ),
+    "tuning.SearchSpace.from_unit": Entry(lambda **k: _search_space().from_unit(**k), {"u": [[0.5, 0.5]]}),
+    "tuning.edge_flags": Entry(
+        lambda **k: _m("tuning").edge_flags(**k),
+        {**_search_trials(), "top_k": 2, "margin": 0.1, "higher_is_better": False},
+    ),
+    "tuning.discrepancy": Entry(
+        lambda **k: _m("tuning").discrepancy(**k), {**_search_trials(scores=False), "method": "CD"}
+    ),
+    "tuning.plot_dimensions": Entry(
+        lambda **k: _m("tuning").plot_dimensions(**k),
+        {**_search_trials(), "ax": None, "higher_is_better": False, "score_label": "loss", "title": "t"},
+        examples=3,
+    ),
     # trends
     "trends.quantize": Entry(
         lambda **k: _m("trends").quantize(**k),
@@ -837,6 +874,7 @@ NOT_FUZZED = {
     "parallel.thread_scaling": "starts a process per setting: its checks are pinned in test_bad_input_core.py",
     "parallel.run_multiworker": "starts a TensorFlow cluster: its checks are pinned in test_parallel.py",
     "tuning.PruningCallback": "needs an Optuna trial: pinned in test_bad_input_core.py",
+    "tuning.EdgeReport": "a result record built by edge_flags",
     "trends.LiteModel": "takes a converted flatbuffer: pinned in test_bad_input_core.py",
     "trends.encode": "takes a trained encoder: pinned in test_bad_input_core.py",
     "trends.DPRun": "a result record built by dp_sgd_train",

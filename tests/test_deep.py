@@ -313,3 +313,28 @@ def test_train_logged_refuses_bad_input(kwargs, message):
     }
     with pytest.raises(InvalidParameterError, match=message):
         deep.train_logged(**{**arguments, **kwargs})
+
+
+def test_numpy_mlp_clipped_sgd_step_equals_keras_global_clipnorm():
+    x, y = _tiny_data(32)
+    mlp = deep.NumpyMLP(depth=3, width=16, activation="relu", initializer="he_normal", input_dim=64, seed=2)
+    model = mlp.to_keras()
+    x64 = x.astype(np.float64)
+    with tf.GradientTape() as tape:
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, model(x, training=True))
+    grads = tape.gradient(loss, model.trainable_variables)
+    threshold = 0.25 * deep.global_norm([g.numpy() for g in grads])
+    keras.optimizers.SGD(0.1, global_clipnorm=threshold).apply(grads, model.trainable_variables)
+    mlp.sgd_step(x64, y, learning_rate=0.1, global_clipnorm=threshold)
+    assert mlp.last_gradient_norm == pytest.approx(4 * threshold, rel=1e-4)
+    for ours, theirs in zip(mlp.to_keras().trainable_variables, model.trainable_variables):
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), atol=1e-5)
+
+
+def test_numpy_mlp_fit_takes_a_schedule_and_logs_gradient_norms():
+    x, y = _tiny_data(96)
+    seen = []
+    mlp = deep.NumpyMLP(depth=2, width=8, input_dim=64, seed=0)
+    losses = mlp.fit(x, y, epochs=2, batch_size=32, learning_rate=lambda step: seen.append(step) or 0.01 * (step + 1))
+    assert seen == list(range(6)) and len(losses) == 6
+    assert mlp.gradient_norms_logged.shape == (6,) and np.all(mlp.gradient_norms_logged > 0)

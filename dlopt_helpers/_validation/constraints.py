@@ -298,7 +298,9 @@ class Array(Constraint):
             if array.dtype == object or array.dtype.kind in "USVMm":
                 raise TypeError(f"dtype {array.dtype}")
             if self.integer:
-                if array.dtype.kind == "b" or (array.dtype.kind == "f" and not np.all(np.mod(array, 1) == 0)):
+                with np.errstate(invalid="ignore"):  # inf % 1 is nan (refused below), not a warning
+                    fractional = array.dtype.kind == "f" and not np.all(np.mod(array, 1) == 0)
+                if array.dtype.kind == "b" or fractional:
                     raise TypeError("values that are not whole numbers")
                 array = array.astype(np.int64)
             else:

@@ -119,6 +119,8 @@ class NumpyMLP:
         self.moving_means = [np.zeros(width) for _ in range(depth)] if batch else []
         self.moving_variances = [np.ones(width) for _ in range(depth)] if batch else []
         self._velocities = None  # SGD momentum buffers, made at the first step with momentum
+        self.last_gradient_norm = float("nan")  # G of the last sgd_step, before clipping
+        self.gradient_norms_logged = np.array([])  # G of every step of the last fit
 
     # -- forward and backward ------------------------------------------------------------------------
     def _normalize(self, layer: int, h: np.ndarray, training: bool):
@@ -229,18 +231,30 @@ class NumpyMLP:
             return np.sqrt([np.vdot(g, g) for g in kernels])  # vdot: one BLAS call per kernel
 
     # -- training ------------------------------------------------------------------------------------
-    @validate_params(learning_rate=Real(0, 100, closed="neither"), momentum=Real(0, 1, closed="left"))
-    def sgd_step(self, x, y, learning_rate: float = 0.01, momentum: float = 0.0) -> float:
-        """One step of SGD on the batch ``(x, y)``, as ``keras.optimizers.SGD(learning_rate, momentum)``.
+    @validate_params(
+        learning_rate=Real(0, 100, closed="neither"),
+        momentum=Real(0, 1, closed="left"),
+        global_clipnorm=(None, Real(0, None, closed="neither")),
+    )
+    def sgd_step(
+        self, x, y, learning_rate: float = 0.01, momentum: float = 0.0, global_clipnorm: float | None = None
+    ) -> float:
+        """One step of SGD on the batch ``(x, y)``, as Keras' ``SGD(learning_rate, momentum, global_clipnorm=...)``.
 
-        Keras' momentum form: ``v ← μ v - η g``, ``w ← w + v`` (``v`` starts at zero). Batch norm's moving
-        statistics follow Keras' convention (``momentum = 0.99``). Returns the batch's loss before the step.
+        Keras' momentum form: ``v ← μ v - η g``, ``w ← w + v`` (``v`` starts at zero). With ``global_clipnorm`` the
+        gradients are first scaled by ``c / max(G, c)``, ``G`` their global norm (``deep.clip_by_global_norm``).
+        ``G`` before clipping is kept in ``last_gradient_norm``. Batch norm's moving statistics follow Keras'
+        convention (``momentum = 0.99``). Returns the batch's loss before the step.
         """
         x, y = self._check_batch(x, y)
         with np.errstate(all="ignore"):
             loss, grads = self._loss_and_gradients(x, y)
             params = [p for name in ("kernels", "biases", "gammas", "betas") for p in getattr(self, name)]
             gradients = [g for name in ("kernels", "biases", "gammas", "betas") for g in grads[name]]
+            norm = float(np.sqrt(sum(np.vdot(g, g) for g in gradients)))
+            self.last_gradient_norm = norm
+            if global_clipnorm is not None and np.isfinite(norm) and norm > global_clipnorm:
+                gradients = [g * (global_clipnorm / norm) for g in gradients]
             if momentum > 0:
                 if self._velocities is None:
                     self._velocities = [np.zeros_like(p) for p in params]
@@ -259,10 +273,11 @@ class NumpyMLP:
     @validate_params(
         epochs=Integer(1, 100),
         batch_size=Integer(2, MAX_BATCH),
-        learning_rate=Real(0, 100, closed="neither"),
+        learning_rate=(Real(0, 100, closed="neither"), IsCallable()),
         momentum=Real(0, 1, closed="left"),
         seed=Integer(0, SEED_MAX),
         on_batch=(None, IsCallable()),
+        global_clipnorm=(None, Real(0, None, closed="neither")),
     )
     def fit(
         self,
@@ -270,29 +285,36 @@ class NumpyMLP:
         y,
         epochs: int = 3,
         batch_size: int = 32,
-        learning_rate: float = 0.01,
+        learning_rate=0.01,
         momentum: float = 0.9,
         seed: int = 0,
         on_batch=None,
+        global_clipnorm: float | None = None,
     ) -> np.ndarray:
         """Train with SGD (:meth:`sgd_step`) for ``epochs`` epochs, batches shuffled by ``seed``; returns their losses.
 
-        Stops after the first batch whose loss is not finite (that loss is the last value). ``on_batch(step,
-        loss)`` is called after every batch (a progress bar, a live curve); returning ``False`` stops training.
+        ``learning_rate``: a number, or a schedule ``step -> rate`` (step 0 first, e.g. a warm-up). Each step's
+        gradient norm before clipping is kept in ``gradient_norms`` (an array, one per step). Stops after the first
+        batch whose loss is not finite (that loss is the last value). ``on_batch(step, loss)`` is called after every
+        batch (a progress bar, a live curve); returning ``False`` stops training.
         """
         x = Array(ndim=2).convert("x", x)
         y = check_labels("y", y, num_classes=self.num_classes, n_samples=len(x))
         if len(x) * epochs > MAX_SAMPLE_STEPS:
             raise InvalidParameterError(f"epochs × samples must be at most {MAX_SAMPLE_STEPS}, got {len(x) * epochs}")
         rng = np.random.default_rng(seed)
-        losses = []
+        losses, norms = [], []
+        self.gradient_norms_logged = np.array([])
         for _ in range(epochs):
             order = rng.permutation(len(x))
             for start in range(0, len(x) - 1, batch_size):  # a last batch of one sample is dropped (batch norm)
                 index = order[start : start + batch_size]
                 if len(index) < 2:
                     continue
-                losses.append(self.sgd_step(x[index], y[index], learning_rate, momentum))
+                rate = learning_rate(len(losses)) if callable(learning_rate) else learning_rate
+                losses.append(self.sgd_step(x[index], y[index], rate, momentum, global_clipnorm))
+                norms.append(self.last_gradient_norm)
+                self.gradient_norms_logged = np.array(norms)
                 stop = on_batch is not None and on_batch(len(losses), losses[-1]) is False
                 if stop or not np.isfinite(losses[-1]):
                     return np.array(losses)
