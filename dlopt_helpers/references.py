@@ -164,6 +164,14 @@ GLOSSARY: tuple[tuple[str, str, str], ...] = (
     ("pre-training", "预训练", "05a"),
     ("fine-tuning", "微调", "05a"),
     ("frozen layers", "冻结层", "05a"),
+    ("learning curve (against training-set size)", "学习曲线（随训练集大小）", "08a"),
+    ("overfit one batch", "单批次过拟合检查", "08a"),
+    ("scientific hyper-parameter", "科学超参数", "08a"),
+    ("nuisance hyper-parameter", "冗余超参数", "08a"),
+    ("fixed hyper-parameter", "固定超参数", "08a"),
+    ("quasi-random search", "准随机搜索", "08a"),
+    ("search space", "搜索空间", "08a"),
+    ("winner's curse", "赢家诅咒", "08a"),
 )
 
 

@@ -34,6 +34,7 @@ from . import (
     ch06_parallel_computing,
     ch07_hyperparameter_tuning,
     ch08_model_choice,
+    ch08a_tuning_playbook,
     ch09_future_trends,
     ch10_faq_references,
 )
@@ -51,6 +52,7 @@ CHAPTERS = (
     ch06_parallel_computing,
     ch07_hyperparameter_tuning,
     ch08_model_choice,
+    ch08a_tuning_playbook,
     ch09_future_trends,
     ch10_faq_references,
 )
