@@ -45,6 +45,19 @@ VERDICT_RULE = {"ratio": 1e3, "vanish_below": 1e-2, "explode_above": 1e3}
 MAX_SAMPLE_STEPS = 10**6
 
 
+_THREADS = []  # the threadpoolctl controller, made once (scanning the loaded libraries takes milliseconds)
+
+
+def _one_blas_thread():
+    """A context in which BLAS uses one thread: this network's products are too small to split, and two BLAS threads
+    on two busy cores spin-wait (a trial took 8 times longer while a test suite ran beside it)."""
+    if not _THREADS:
+        from threadpoolctl import ThreadpoolController
+
+        _THREADS.append(ThreadpoolController())
+    return _THREADS[0].limit(limits=1, user_api="blas")
+
+
 @functools.lru_cache(maxsize=1024)
 def _kernel(initializer: str, shape: tuple, seed: int) -> np.ndarray:
     """One drawn kernel, kept: a control change back to a network seen before draws nothing again."""
@@ -303,8 +316,12 @@ class NumpyMLP:
         if len(x) * epochs > MAX_SAMPLE_STEPS:
             raise InvalidParameterError(f"epochs × samples must be at most {MAX_SAMPLE_STEPS}, got {len(x) * epochs}")
         rng = np.random.default_rng(seed)
-        losses, norms = [], []
         self.gradient_norms_logged = np.array([])
+        with _one_blas_thread():
+            return self._fit(x, y, epochs, batch_size, learning_rate, momentum, rng, on_batch, global_clipnorm)
+
+    def _fit(self, x, y, epochs, batch_size, learning_rate, momentum, rng, on_batch, global_clipnorm) -> np.ndarray:
+        losses, norms = [], []
         for _ in range(epochs):
             order = rng.permutation(len(x))
             for start in range(0, len(x) - 1, batch_size):  # a last batch of one sample is dropped (batch norm)
