@@ -17,7 +17,32 @@ import numpy as np
 
 from ._validation import SEED_MAX, Boolean, Instance, Integer, InvalidParameterError, validate_params
 
-__all__ = ["set_seed", "environment_report", "EnvironmentReport", "cache_dir", "Stopwatch", "usable_cores"]
+__all__ = [
+    "set_seed",
+    "environment_report",
+    "EnvironmentReport",
+    "cache_dir",
+    "Stopwatch",
+    "usable_cores",
+    "one_blas_thread",
+]
+
+
+_THREADS = []  # the threadpoolctl controller, made once (scanning the loaded libraries takes milliseconds)
+
+
+def one_blas_thread():
+    """A context in which NumPy's BLAS uses one thread.
+
+    For the small products of the course's NumPy networks (64 × 64): they are too small to split, and two BLAS threads
+    on two busy cores spin-wait (a trial took 8 times longer while a test suite ran beside it). Used by
+    ``deep.NumpyMLP.fit`` and the network doctor dashboard.
+    """
+    if not _THREADS:
+        from threadpoolctl import ThreadpoolController
+
+        _THREADS.append(ThreadpoolController())
+    return _THREADS[0].limit(limits=1, user_api="blas")
 
 
 def usable_cores() -> int:

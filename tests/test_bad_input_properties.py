@@ -855,6 +855,7 @@ ENTRIES: dict[str, Entry] = {
 NOT_FUZZED = {
     "env.environment_report": "no parameters",
     "env.usable_cores": "no parameters",
+    "env.one_blas_thread": "no parameters",
     "env.EnvironmentReport": "a result record built by environment_report",
     "data.Split": "a result record built by the loaders",
     "deep.InitializerSpec": "a result record built by initializer_spec",

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from .._validation import SEED_MAX, check_bool, check_choice, check_float, check_int
+from ..env import one_blas_thread
 from ..plotting import COLORS, new_figure
 from .base import ON_TOP, FigureDashboard, wrap_message
 from .controls import fit_labels
@@ -131,7 +132,6 @@ class NetworkDoctorDashboard(FigureDashboard):
         self.train_button.on_click(lambda _: self.train())
         self.progress = widgets.IntProgress(value=0, min=0, max=self.steps, description="", bar_style="")
         self.history = None  # the last training run: {"values", "losses", "divergence", "start"}
-        self._threads = None
         self._build_figure()
         self._start()
 
@@ -195,14 +195,6 @@ class NetworkDoctorDashboard(FigureDashboard):
         self.message = _text_above(ax)
 
     # -- live: gradient norms at initialization ------------------------------------------------------
-    def _limit_threads(self):
-        """One BLAS thread: 64 × 64 products are too small to split, and two threads on two busy cores wait."""
-        if self._threads is None:
-            from threadpoolctl import ThreadpoolController
-
-            self._threads = ThreadpoolController()
-        return self._threads.limit(limits=1, user_api="blas")
-
     def network(self, depth, activation, initializer, normalization, residual):
         """The ``deep.NumpyMLP`` of these settings, at initialization."""
         from ..deep import NumpyMLP
@@ -224,7 +216,7 @@ class NetworkDoctorDashboard(FigureDashboard):
         from ..deep import gradient_verdict
 
         values = (depth, activation, initializer, normalization, residual)
-        with self._limit_threads():
+        with one_blas_thread():
             norms = self.network(*values).gradient_norms(self.x_batch, self.y_batch)
         kind, sentence = gradient_verdict(norms)
         low = self.ax_grad.get_ylim()[0]
@@ -295,7 +287,7 @@ class NetworkDoctorDashboard(FigureDashboard):
         so_far: list[float] = []
         self.train_button.disabled = True
         try:
-            with self._limit_threads():
+            with one_blas_thread():
                 losses = mlp.fit(
                     self.x_train,
                     self.y_train,

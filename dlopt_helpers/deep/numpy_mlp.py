@@ -31,6 +31,7 @@ from .._validation import (
     sub_seed,
     validate_params,
 )
+from ..env import one_blas_thread
 from .gradients import ARCHITECTURE, MAX_BATCH
 from .initialization import _apply as _activate  # f(z): one definition for both
 from .initialization import initialize
@@ -43,19 +44,6 @@ __all__ = ["NumpyMLP", "numpy_gradient_norms", "gradient_verdict", "VERDICT_RULE
 VERDICT_RULE = {"ratio": 1e3, "vanish_below": 1e-2, "explode_above": 1e3}
 #: the most training samples × epochs :meth:`NumpyMLP.fit` takes in one call
 MAX_SAMPLE_STEPS = 10**6
-
-
-_THREADS = []  # the threadpoolctl controller, made once (scanning the loaded libraries takes milliseconds)
-
-
-def _one_blas_thread():
-    """A context in which BLAS uses one thread: this network's products are too small to split, and two BLAS threads
-    on two busy cores spin-wait (a trial took 8 times longer while a test suite ran beside it)."""
-    if not _THREADS:
-        from threadpoolctl import ThreadpoolController
-
-        _THREADS.append(ThreadpoolController())
-    return _THREADS[0].limit(limits=1, user_api="blas")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -317,7 +305,7 @@ class NumpyMLP:
             raise InvalidParameterError(f"epochs × samples must be at most {MAX_SAMPLE_STEPS}, got {len(x) * epochs}")
         rng = np.random.default_rng(seed)
         self.gradient_norms_logged = np.array([])
-        with _one_blas_thread():
+        with one_blas_thread():
             return self._fit(x, y, epochs, batch_size, learning_rate, momentum, rng, on_batch, global_clipnorm)
 
     def _fit(self, x, y, epochs, batch_size, learning_rate, momentum, rng, on_batch, global_clipnorm) -> np.ndarray:
