@@ -38,7 +38,7 @@ from . import (
     ch09_future_trends,
     ch10_faq_references,
 )
-from .registry import EXERCISES, CheckResult, Exercise, check, exercises_for, register
+from .registry import EXERCISES, KINDS, CheckResult, Exercise, check, exercises_for, grade, register
 
 CHAPTERS = (
     ch00_background,
@@ -57,4 +57,4 @@ CHAPTERS = (
     ch10_faq_references,
 )
 
-__all__ = ["check", "Exercise", "CheckResult", "EXERCISES", "exercises_for", "register"]
+__all__ = ["check", "grade", "Exercise", "CheckResult", "EXERCISES", "KINDS", "exercises_for", "register"]

@@ -16,6 +16,12 @@ from .._validation import InvalidParameterError, short_repr
 
 __all__ = [
     "check",
+    "grade",
+    "KINDS",
+    "Mismatch",
+    "Pending",
+    "case",
+    "choice",
     "Exercise",
     "CheckResult",
     "EXERCISES",
@@ -27,6 +33,20 @@ __all__ = [
 ]
 
 
+KINDS = ("value", "reading", "code", "experiment")
+"""What an exercise asks for: a number, matrix or word (``value``); a choice about a figure or table
+(``reading``); a function (``code``, called on hidden cases); settings that reach a target (``experiment``, the
+check re-runs them)."""
+
+
+class Mismatch(Exception):
+    """Raised by a comparison to say *why* an answer is wrong; ``check`` shows the reason before the hint."""
+
+
+class Pending(Exception):
+    """Raised by a comparison when the answer is still the unfinished stub (a function whose body is ``...``)."""
+
+
 @dataclass(frozen=True)
 class Exercise:
     """One exercise: where it lives, what it asks, how to check it.
@@ -34,7 +54,8 @@ class Exercise:
     ``id`` is ``"NN.name"`` with ``NN`` the chapter of ``notebook`` (the notebook's file name without
     ``.ipynb``); ``question`` is the notebook's exercise paragraph as a learner reads it (Markdown);
     ``hint`` is what ``check`` shows with ❌ and ⏳; ``expected()`` computes the answer; ``compare(answer,
-    expected)`` says whether an answer is right.
+    expected)`` says whether an answer is right (it may raise ``Mismatch`` with the reason, or ``Pending``);
+    ``kind`` is one of ``KINDS``.
     """
 
     id: str
@@ -43,6 +64,7 @@ class Exercise:
     hint: str
     expected: Callable[[], object]
     compare: Callable[[object, object], bool]
+    kind: str = "value"
 
     def __repr__(self) -> str:
         return f"Exercise({self.id!r}, notebook={self.notebook!r}: {self.question})"
@@ -72,13 +94,15 @@ class CheckResult:
 EXERCISES: dict[str, Exercise] = {}
 
 
-def register(exercise_id: str, notebook: str, question: str, hint: str, compare=None):
+def register(exercise_id: str, notebook: str, question: str, hint: str, compare=None, kind: str | None = None):
     """Decorator: register a function that returns the expected answer.
 
     ``exercise_id``, ``notebook``, ``question`` and ``hint`` are non-empty strings; ``compare(answer, expected)``
     (default: ``close_to()``, numbers equal within a tolerance) and the decorated function must be callable.
     ``question`` is the text after ``**Exercise <exercise_id>.**`` in the notebook, word for word
-    (tests/test_exercise_registry.py compares them).
+    (tests/test_exercise_registry.py compares them). ``kind`` (one of ``KINDS``) defaults to ``"code"`` for
+    ``same_function``, ``"reading"`` for ``choice`` and ``"value"`` otherwise; experiments say
+    ``kind="experiment"``.
     """
     for name, value in (("exercise_id", exercise_id), ("notebook", notebook), ("question", question), ("hint", hint)):
         if not isinstance(value, str) or not value.strip():
@@ -87,6 +111,10 @@ def register(exercise_id: str, notebook: str, question: str, hint: str, compare=
         raise InvalidParameterError(
             f"compare must be callable (answer, expected) -> bool or None, got {short_repr(compare)}"
         )
+    if kind is None:
+        kind = getattr(compare, "kind", "value")
+    if kind not in KINDS:
+        raise InvalidParameterError(f"kind must be one of {list(KINDS)} or None, got {short_repr(kind)}")
 
     def decorate(expected: Callable[[], object]) -> Callable[[], object]:
         if not callable(expected):
@@ -95,7 +123,7 @@ def register(exercise_id: str, notebook: str, question: str, hint: str, compare=
             )
         if exercise_id in EXERCISES:
             raise ValueError(f"exercise_id {exercise_id!r} is registered twice")
-        EXERCISES[exercise_id] = Exercise(exercise_id, notebook, question, hint, expected, compare or close_to())
+        EXERCISES[exercise_id] = Exercise(exercise_id, notebook, question, hint, expected, compare or close_to(), kind)
         return expected
 
     return decorate
@@ -115,31 +143,101 @@ def close_to(rtol: float = 1e-4, atol: float = 1e-6):
     return compare
 
 
-def same_function(*cases: tuple, rtol: float = 1e-5, atol: float = 1e-7):
-    """A function answer: called on every case (a tuple of arguments), it returns what the reference returns.
+@dataclass(frozen=True)
+class Case:
+    """One hidden case of a code exercise: the arguments, and what it tests (shown when it fails)."""
 
-    The exercise's ``expected()`` returns the reference function. Each call gets its own copy of the arguments,
-    so an answer that changes its input in place cannot change the next case. Results are compared like
-    ``close_to``; a tuple or list result is compared item by item.
+    args: tuple
+    why: str | None = None
+
+
+def case(*args, why: str | None = None) -> Case:
+    """A case for ``same_function``: ``case(x, 2.0, why="a norm below the threshold comes back unchanged")``."""
+    if why is not None and (not isinstance(why, str) or not why.strip()):
+        raise InvalidParameterError(f"why must be a non-empty string or None, got {short_repr(why)}")
+    return Case(tuple(args), why)
+
+
+def same_function(*cases: tuple | Case, rtol: float = 1e-5, atol: float = 1e-7):
+    """A function answer: called on every case, it returns what the reference returns.
+
+    A case is a tuple of arguments or a ``case(*args, why=...)``. The exercise's ``expected()`` returns the
+    reference function. Each call gets its own copy of the arguments, so an answer that changes its input in
+    place cannot change the next case. Results are compared like ``close_to``; a tuple or list result is
+    compared item by item. The first failing case is named, with what it tests and what went wrong (an
+    exception, ``None``, a wrong type, length or shape, or the largest difference), never the expected value;
+    a function that returns ``None`` on every case is an unfinished stub (⏳).
     """
     import copy
 
-    def same(got, want) -> bool:
+    cases = tuple(c if isinstance(c, Case) else Case(tuple(c)) for c in cases)
+
+    def difference(got, want) -> str | None:
+        """Why ``got`` is not ``want`` (``None`` when they agree)."""
         if isinstance(want, (tuple, list)):
-            return (
-                isinstance(got, (tuple, list))
-                and len(got) == len(want)
-                and all(same(g, w) for g, w in zip(got, want, strict=True))
-            )
+            if not isinstance(got, (tuple, list)):
+                return f"returned {type(got).__name__}, expected a {type(want).__name__} of {len(want)} items"
+            if len(got) != len(want):
+                return f"returned {len(got)} items, expected {len(want)}"
+            for index, (g, w) in enumerate(zip(got, want, strict=True)):
+                reason = difference(g, w)
+                if reason:
+                    return f"item {index}: {reason}"
+            return None
         if want is None or isinstance(want, str):  # a word or "nothing" is compared as is
-            return got == want
-        return close_to(rtol, atol)(got, want)
+            return None if got == want else f"returned {_echo(got, 60)}"
+        if got is None:
+            return "returned None (a missing `return`?)"
+        try:
+            a = np.asarray(got, dtype=np.float64)
+        except (TypeError, ValueError):
+            return f"returned {type(got).__name__}, not a number or array"
+        b = np.asarray(want, dtype=np.float64)
+        if a.shape != b.shape:
+            return f"returned shape {a.shape}, expected shape {b.shape}"
+        if np.allclose(a, b, rtol=rtol, atol=atol):
+            return None
+        if not np.all(np.isfinite(a)):
+            return "returned NaN or inf"
+        worst = float(np.max(np.abs(a - b)))
+        return f"returned values off by up to {worst:.3g}"
 
     def compare(answer, expected) -> bool:
         if not callable(answer):
-            return False
-        return all(same(answer(*copy.deepcopy(args)), expected(*copy.deepcopy(args))) for args in cases)
+            raise Mismatch("pass the function itself (its name, without parentheses)")
+        results = []
+        for number, one in enumerate(cases, start=1):
+            label = f"case {number} of {len(cases)}" + (f" ({one.why})" if one.why else "")
+            try:
+                got = answer(*copy.deepcopy(one.args))
+            except Exception as error:  # the learner's code raised: name the case and the error
+                raise Mismatch(f"{label}: raised {type(error).__name__}: {_echo_text(str(error), 100)}") from None
+            results.append((label, got, expected(*copy.deepcopy(one.args))))
+        if all(got is None for _, got, want in results) and not any(want is None for *_, want in results):
+            raise Pending("your function returns None on every case: write its body (and its `return`)")
+        for label, got, want in results:
+            reason = difference(got, want)
+            if reason:
+                raise Mismatch(f"{label}: {reason}")
+        return True
 
+    compare.kind = "code"
+    return compare
+
+
+def choice(*letters: str):
+    """A reading answer: one letter among ``letters`` (the choices the notebook lists as (a), (b), ...)."""
+    if not letters or not all(isinstance(x, str) and len(x) == 1 and x.isalpha() for x in letters):
+        raise InvalidParameterError(f"letters must be single letters such as 'a', 'b', got {short_repr(letters)}")
+    allowed = tuple(x.lower() for x in letters)
+
+    def compare(answer, expected) -> bool:
+        letter = answer.strip().strip("()").lower() if isinstance(answer, str) else None
+        if letter not in allowed:
+            raise Mismatch(f"answer with one letter: {', '.join(repr(x) for x in allowed)}")
+        return letter == expected
+
+    compare.kind = "reading"
     return compare
 
 
@@ -180,13 +278,34 @@ def check(exercise_id: str, answer) -> CheckResult:
     if answer is None or answer is Ellipsis:
         return CheckResult(exercise_id, None, f"⏳ {exercise_id}: no answer yet. Hint: {exercise.hint}")
     expected = exercise.expected()
+    reason = _echo(answer)
     try:
         correct = bool(exercise.compare(answer, expected))
+    except Pending as pending:
+        return CheckResult(exercise_id, None, f"⏳ {exercise_id}: {pending} Hint: {exercise.hint}")
+    except Mismatch as mismatch:
+        correct, reason = False, str(mismatch)
     except Exception:
         correct = False
     if correct:
         return CheckResult(exercise_id, True, f"✅ {exercise_id}: correct.")
-    return CheckResult(exercise_id, False, f"❌ {exercise_id}: not yet ({_echo(answer)}). Hint: {exercise.hint}")
+    return CheckResult(exercise_id, False, f"❌ {exercise_id}: not yet ({reason}). Hint: {exercise.hint}")
+
+
+def grade(exercise_id: str, answer) -> CheckResult:
+    """``check``, for a graded cell: an answer that is not correct raises ``AssertionError`` with the message.
+
+    The class edition (``make student``, nbgrader) puts a locked cell ``dh.exercises.grade(...)`` after each
+    learner cell; nbgrader gives the exercise its points when that cell runs without an error.
+    """
+    result = check(exercise_id, answer)
+    if not result.correct:
+        raise AssertionError(result.message)
+    return result
+
+
+def _echo_text(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 20]}… ({len(text):,} characters)"
 
 
 def _echo(answer, limit: int = 120) -> str:
@@ -197,4 +316,4 @@ def _echo(answer, limit: int = 120) -> str:
         text = repr(answer)
     except Exception:
         return f"<{type(answer).__name__} object>"
-    return text if len(text) <= limit else f"{text[: limit - 20]}… ({len(text):,} characters)"
+    return _echo_text(text, limit)
