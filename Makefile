@@ -19,8 +19,9 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 PYTEST_ARGS ?=
 # pytest-xdist workers per pass (tests spread one by one; a notebook's cells stay on one worker)
 TEST_JOBS ?= 2
-# the extras of pyproject.toml that make installs: Lab + Voila, the tests, ruff, dp-accounting (notebook 09)
-EXTRAS ?= lab,test,dev,privacy
+# the extras of pyproject.toml that make installs: Lab + Voila, the tests, ruff, dp-accounting (notebook 09),
+# nbgrader + bwrap (make student, make grade)
+EXTRAS ?= lab,test,dev,privacy,classroom
 # make check: unit tests without the slow ones (training, subprocesses, servers) and the browser tests
 CHECK_MARKERS ?= not slow and not e2e
 
@@ -32,7 +33,7 @@ export PYTHONHASHSEED := 0
 export PYTHONPYCACHEPREFIX ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/dlopt/pycache
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv lab dashboards test check lint fmt test-e2e notebooks nbclean nbcheck bench lock deps student clean
+.PHONY: help venv lab dashboards test check lint fmt test-e2e notebooks nbclean nbcheck bench lock deps student grade clean
 
 help:
 	@echo "make lab        open the course in JupyterLab (creates .venv on first use)"
@@ -44,7 +45,8 @@ help:
 	@echo "make notebooks  re-execute every notebook in a fresh kernel and store clean outputs"
 	@echo "make nbclean    clean notebooks before a commit (widget state, run metadata)"
 	@echo "make bench      run the benchmarks (print ratios against a baseline)"
-	@echo "make student    build the student edition (no solutions, checks kept) into build/student"
+	@echo "make student    build the class edition: an nbgrader course, every chapter released (build/classroom)"
+	@echo "make grade      grade a class: make grade SUBMISSIONS=folder ASSIGNMENT=04_regularization"
 	@echo "make lock       rewrite constraints.txt from the current .venv"
 	@echo "make deps       rewrite requirements.txt from pyproject.toml"
 	@echo "make clean      remove .venv"
@@ -128,8 +130,17 @@ lock: $(STAMP)
 deps:
 	$(PYTHON) tools/deps.py write
 
+# the class edition: an nbgrader course (source/ with solutions, release/ for learners, gradebook.db)
+STUDENT_DIR ?= build/classroom
 student: $(STAMP)
 	$(BIN)/python tools/student.py $(STUDENT_DIR)
+
+# grade a folder of submissions (one folder per learner) with nbgrader, each kernel sandboxed:
+# gradebook.csv (learner x exercise) and feedback/<learner>.html in build/grades/<assignment>
+GRADE_ARGS ?=
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" -a -n "$(ASSIGNMENT)" || { echo "usage: make grade SUBMISSIONS=folder ASSIGNMENT=04_regularization"; exit 2; }
+	$(BIN)/python -m dlopt_helpers.classroom.grade $(SUBMISSIONS) --assignment $(ASSIGNMENT) --course $(STUDENT_DIR) $(GRADE_ARGS)
 
 clean:
 	rm -rf $(VENV)

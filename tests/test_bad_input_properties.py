@@ -839,6 +839,9 @@ ENTRIES: dict[str, Entry] = {
     "exercises.check": Entry(
         lambda **k: _m("exercises").check(**k), {"exercise_id": "01.gd_step", "answer": 0.6}, fuzz=("exercise_id",)
     ),
+    "exercises.grade": Entry(
+        lambda **k: _m("exercises").grade(**k), {"exercise_id": "01.gd_step", "answer": 0.6}, fuzz=("exercise_id",)
+    ),
     "exercises.exercises_for": Entry(lambda **k: _m("exercises").exercises_for(**k), {"notebook": "01_core_concepts"}),
     # experiments
     "experiments.compare": Entry(
