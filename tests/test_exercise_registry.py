@@ -6,7 +6,8 @@ Rules (dlopt_helpers/exercises/):
 - ``ch<NN>_<topic>.py`` registers only exercises of ``notebooks/<NN>_<topic>.ipynb``, ids ``NN.*``;
 - the registered question is the notebook's exercise paragraph: the text after ``**Exercise <id>.**`` up to
   the next blank line or the end of the cell, compared with runs of whitespace made one space; that cell is
-  followed directly by the learner's cell ``answer = None`` + ``dh.check("<id>", answer)``.
+  followed directly by the learner's cell (``answer = None``, or a function skeleton for a code exercise) and its
+  ``dh.check(...)``, then by the collapsed solution cell.
 """
 
 from __future__ import annotations
@@ -135,7 +136,9 @@ def test_registered_question_is_the_text_the_notebook_shows(exercise_id):
         f"{_normalized(exercise.question)}\n notebook: {text}"
     )
     learner = notebook.cells[index + 1]
-    assert learner.cell_type == "code" and learner.source.startswith("answer = None")
+    # `answer = None` (a value, a choice, an experiment's settings) or a function skeleton (a code exercise)
+    stub = "def " if exercise.kind == "code" else "answer = None"
+    assert learner.cell_type == "code" and learner.source.startswith(stub), f"{exercise_id}: {learner.source[:80]}"
     assert check_calls(learner.source) == [exercise_id], "the learner's cell follows the question directly"
 
 

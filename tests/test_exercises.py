@@ -91,3 +91,66 @@ def test_every_chapter_notebook_has_three_checked_exercises_with_solutions(path)
     for exercise_id in registered:
         assert f"✅ {exercise_id}: correct." in outputs
         assert f"⏳ {exercise_id}: no answer yet." in outputs
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("[0-9][0-9]*_*.ipynb")), ids=lambda p: p.stem)
+def test_every_chapter_makes_learners_write_code_or_run_an_experiment(path):
+    kinds = {e.kind for e in exercises.exercises_for(path.stem)}
+    assert kinds & {"code", "experiment"}, f"{path.stem}: only {sorted(kinds)} exercises"
+
+
+def test_the_course_has_every_kind_of_exercise():
+    kinds = [e.kind for e in EXERCISES.values()]
+    assert set(kinds) == set(exercises.KINDS)
+    assert kinds.count("reading") >= 3 and kinds.count("experiment") >= 3
+
+
+SOLUTION_FIRST_LINE = "# Solution: try the exercise first, then click ••• to show it"
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("[0-9][0-9]*_*.ipynb")), ids=lambda p: p.stem)
+def test_a_collapsed_solution_shows_nothing_of_the_answer(path):
+    """JupyterLab shows a collapsed cell's first line and its first output line: neither may hold the answer."""
+    from dlopt_helpers.classroom.assignment import exercise_cells
+
+    nb = nbformat.read(path, as_version=4)
+    for exercise_id, _, solution in exercise_cells(nb):
+        cell = nb.cells[solution]
+        assert cell.source.splitlines()[0] == SOLUTION_FIRST_LINE, f"{exercise_id}: {cell.source.splitlines()[0]}"
+        assert cell.metadata["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
+        shown = [o.get("data", {}).get("text/plain", o.get("text", "")) for o in cell.outputs]
+        assert shown == [f"✅ {exercise_id}: correct."], f"{exercise_id}: the solution's only output is ✅"
+
+
+def test_code_checks_name_the_failing_case_and_why():
+    from dlopt_helpers.exercises.registry import Mismatch, Pending, case, choice, same_function
+
+    compare = same_function(case(2.0, why="a positive number"), case(0.0, why="zero"), (-1.0,))
+    reference = abs
+    assert compare(abs, reference)
+    with pytest.raises(Mismatch, match=r"case 2 of 3 \(zero\): raised ZeroDivisionError"):
+        compare(lambda x: x / x * x, reference)
+    with pytest.raises(Mismatch, match=r"case 3 of 3: returned values off by up to 2"):
+        compare(lambda x: x, reference)
+    with pytest.raises(Mismatch, match=r"returned shape \(2,\), expected shape \(\)"):
+        compare(lambda x: [x, x], reference)
+    with pytest.raises(Pending, match="returns None on every case"):
+        compare(lambda x: None, reference)
+    with pytest.raises(Mismatch, match="pass the function itself"):
+        compare(2.0, reference)
+    letters = choice("a", "b", "c")
+    assert letters(" (B) ", "b") and not letters("a", "b")
+    with pytest.raises(Mismatch, match="answer with one letter"):
+        letters("d", "b")
+    with pytest.raises(ValueError, match="letters must be single letters"):
+        choice("ab")
+    with pytest.raises(ValueError, match="why must be a non-empty string"):
+        case(1, why="")
+
+
+def test_grade_raises_with_the_message_unless_correct():
+    assert exercises.grade("01.gd_step", 0.6)
+    with pytest.raises(AssertionError, match=r"⏳ 01\.gd_step: no answer yet"):
+        exercises.grade("01.gd_step", None)
+    with pytest.raises(AssertionError, match=r"❌ 01\.gd_step"):
+        exercises.grade("01.gd_step", 0.7)

