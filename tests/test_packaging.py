@@ -210,7 +210,7 @@ def test_second_make_test_does_not_reinstall():
 def test_the_environment_is_installed_from_pyproject_and_rebuilt_when_it_changes():
     for changed in ("pyproject.toml", "constraints.txt"):
         plan = _plan("-W", changed, "venv")
-        assert 'pip install --quiet -e ".[lab,test,dev,privacy]"' in plan, changed
+        assert 'pip install --quiet -e ".[lab,test,dev,privacy,classroom]"' in plan, changed
         assert "-r requirements.txt" not in plan
 
 
