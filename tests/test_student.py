@@ -42,6 +42,8 @@ def test_class_edition_releases_every_chapter_without_solutions(course):
         graded = [c for c in student.cells if c.metadata.get("nbgrader", {}).get("grade")]
         assert len(graded) == len(registered) == len(solutions)
         released_code = "\n".join(c.source for c in student.cells)
+        markdown = "\n".join(c.source for c in student.cells if c.cell_type == "markdown")
+        assert "collapsed cell" not in markdown and "Your teacher has the solutions" in markdown
         for cell in solutions:
             assert "\n".join(cell.source.splitlines()[1:]).strip() not in released_code
 

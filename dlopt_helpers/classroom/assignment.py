@@ -60,6 +60,11 @@ MARKER = re.compile(r"\*\*Exercise (?P<id>[0-9]{2}[a-z]?\.[a-z_0-9]+)\.\*\*")
 POINTS = {"value": 1, "reading": 1, "code": 2, "experiment": 2}
 STUB_KEY = "dlopt_learner_cell"  # cell metadata: the learner cell that replaces the solution in the release
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+# self-study's pointer to the collapsed solutions, and what learners of the class edition read instead
+SELF_STUDY_NOTE = re.compile(
+    r"The solutions? (?:is|are) in the collapsed cells?[^.]*?(?:\([^)]*\))?\.|;\s*the solutions are in the collapsed cells\."
+)
+CLASS_NOTE = " Your teacher has the solutions; the locked cell after each exercise is the one that is graded."
 
 CONFIG = """\
 # nbgrader settings of the dlopt class, written by `make student` (dlopt_helpers/classroom/assignment.py).
@@ -146,6 +151,10 @@ def source_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+        if cell.cell_type == "markdown":
+            cell.source = SELF_STUDY_NOTE.sub(
+                lambda m: "." + CLASS_NOTE if m[0].startswith(";") else CLASS_NOTE[1:], cell.source
+            )
         if index in by_solution:
             continue  # the learner cell at index - 1 became the answer cell
         if index + 1 in by_solution:  # the learner cell
