@@ -338,3 +338,15 @@ def test_numpy_mlp_fit_takes_a_schedule_and_logs_gradient_norms():
     losses = mlp.fit(x, y, epochs=2, batch_size=32, learning_rate=lambda step: seen.append(step) or 0.01 * (step + 1))
     assert seen == list(range(6)) and len(losses) == 6
     assert mlp.gradient_norms_logged.shape == (6,) and np.all(mlp.gradient_norms_logged > 0)
+
+
+def test_clip_by_global_norm_leaves_all_zero_gradients_as_they_are():
+    import tensorflow as tf
+
+    from dlopt_helpers.deep import clip_by_global_norm
+
+    zeros = [np.zeros((2, 3)), np.zeros(3)]
+    clipped, norm = clip_by_global_norm(zeros, 1.0)
+    expected, tf_norm = tf.clip_by_global_norm([tf.constant(z) for z in zeros], 1.0)
+    assert norm == float(tf_norm) == 0.0
+    assert all(np.array_equal(c, e.numpy()) for c, e in zip(clipped, expected))

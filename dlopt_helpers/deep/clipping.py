@@ -64,8 +64,9 @@ def clip_by_global_norm(t_list, clip_norm: float) -> tuple[list[np.ndarray], flo
     ``G`` makes every value ``nan``, as in TensorFlow.
     """
     norm = global_norm(list(t_list))
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        scale = clip_norm * min(1.0 / norm, 1.0 / clip_norm) if np.isfinite(norm) else np.nan
+    # G = 0 (all-zero gradients) leaves them as they are; 1 / G would divide a Python float by zero
+    scale = clip_norm / max(norm, clip_norm) if np.isfinite(norm) else np.nan
+    with np.errstate(over="ignore", invalid="ignore"):
         return [t * scale for t in t_list], norm
 
 

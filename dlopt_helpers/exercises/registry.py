@@ -214,7 +214,7 @@ def same_function(*cases: tuple | Case, rtol: float = 1e-5, atol: float = 1e-7):
                 raise Mismatch(f"{label}: raised {type(error).__name__}: {_echo_text(str(error), 100)}") from None
             results.append((label, got, expected(*copy.deepcopy(one.args))))
         if all(got is None for _, got, want in results) and not any(want is None for *_, want in results):
-            raise Pending("your function returns None on every case: write its body (and its `return`)")
+            raise Pending("your function returns None on every case: write its body (and its `return`).")
         for label, got, want in results:
             reason = difference(got, want)
             if reason:

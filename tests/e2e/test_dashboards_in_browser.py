@@ -86,6 +86,18 @@ def _assert_dashboards_as_built(page) -> None:
     assert trainer.locator(".dlopt-status").text_content().strip() == "press Start"  # not trained yet
 
 
+def _assert_solutions_hidden(page, notebook: Path) -> None:
+    """A collapsed solution shows its first line and its first output line: neither may give the answer away."""
+    solutions = [c for c in nbformat.read(notebook, as_version=4).cells if "solution" in c.metadata.get("tags", [])]
+    shown = page.locator(".jp-InputPlaceholder .jp-PlaceholderText").all_text_contents()
+    assert shown == [c.source.splitlines()[0] for c in solutions], shown
+    assert set(shown) == {"# Solution: try the exercise first, then click ••• to show it"}
+    outputs = " ".join(page.locator(".jp-OutputPlaceholder .jp-PlaceholderText").all_text_contents())
+    for cell in solutions:
+        for line in (x.strip() for x in cell.source.splitlines()[1:]):
+            assert len(line) < 8 or line not in outputs, f"a collapsed output shows the solution line {line!r}"
+
+
 def _wait_for_kernel(page) -> None:
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
     page.wait_for_function(
@@ -142,6 +154,7 @@ def test_gradient_descent_notebook_in_jupyterlab(browser_context, jupyter_env, s
         page.wait_for_selector(".widget-image", timeout=30_000)
         assert kernel_tracebacks(page) == []
         _assert_dashboards_as_built(page)
+        _assert_solutions_hidden(page, lab_root / "03_gradient_descent.ipynb")
         _drive_optimizer_dashboard(page, _dashboard(page, 0), screenshots, "lab-optimizer")
         assert kernel_tracebacks(page) == []
         sessions = status_json(lab_token_url(port, token, "api/sessions"))
