@@ -134,8 +134,21 @@ def test_code_checks_name_the_failing_case_and_why():
         compare(lambda x: x, reference)
     with pytest.raises(Mismatch, match=r"returned shape \(2,\), expected shape \(\)"):
         compare(lambda x: [x, x], reference)
-    with pytest.raises(Pending, match="returns None on every case"):
+    with pytest.raises(Pending, match="write the body of your function"):
         compare(lambda x: None, reference)
+
+    def skeleton(x):
+        # your code
+        ...
+
+    with pytest.raises(Pending, match="write the body of your function"):
+        compare(skeleton, reference)
+
+    def forgot_return(x):
+        abs(x)
+
+    with pytest.raises(Pending, match="returns None on every case"):
+        compare(forgot_return, reference)
     with pytest.raises(Mismatch, match="pass the function itself"):
         compare(2.0, reference)
     letters = choice("a", "b", "c")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .registry import close_to, register, same_function
+from .registry import case, close_to, register, same_function
 
 NOTEBOOK = "05a_schedules_smoothing_transfer"
 
@@ -23,17 +23,17 @@ NOTEBOOK = "05a_schedules_smoothing_transfer"
     "`decay_steps` steps, and stays at 0 after that. It must return what "
     "`keras.optimizers.schedules.CosineDecay(0.0, decay_steps, warmup_target=peak, warmup_steps=warmup_steps)` "
     "returns at `step`, from step 0 to past the end.",
-    "Before warm-up ends: peak · step / warmup_steps. After: peak · (1 + cos(π · min(step − warmup_steps, "
-    "decay_steps) / decay_steps)) / 2.",
+    "Section 1 plots this schedule: two pieces, split at the end of the warm-up. Write each piece as a function of "
+    "the fraction of its own phase that has passed (a number from 0 to 1), and keep that fraction from passing 1.",
     compare=same_function(
-        (0, 0.1, 20, 180),
-        (7, 0.1, 20, 180),
-        (20, 0.1, 20, 180),
-        (110, 0.1, 20, 180),
-        (200, 0.1, 20, 180),
-        (350, 0.1, 20, 180),
-        (3, 0.03, 40, 360),
-        (250, 0.03, 40, 360),
+        case(0, 0.1, 20, 180, why="step 0, the start of the warm-up"),
+        case(7, 0.1, 20, 180, why="a step inside the warm-up"),
+        case(20, 0.1, 20, 180, why="the last step of the warm-up, where the rate is at its peak"),
+        case(110, 0.1, 20, 180, why="halfway through the cosine decay"),
+        case(200, 0.1, 20, 180, why="the last step of the decay"),
+        case(350, 0.1, 20, 180, why="a step long past the end of the decay"),
+        case(3, 0.03, 40, 360, why="another peak and warm-up length, early in the warm-up"),
+        case(250, 0.03, 40, 360, why="another peak and decay length, late in the decay"),
         rtol=1e-5,
         atol=1e-7,
     ),
@@ -56,13 +56,14 @@ def _():
     r"Write `smooth_labels(one_hot, epsilon)`: for one-hot targets of shape $(n, K)$ it returns the smoothed "
     r"targets $y' = (1 - \varepsilon)\,y + \varepsilon / K$ that `keras.losses.CategoricalCrossentropy"
     r"(label_smoothing=epsilon)` trains on.",
-    "K is the number of columns, one_hot.shape[1]; every entry gets ε / K, the true class keeps 1 − ε on top.",
+    "Section 3: the number of classes K comes from the targets' shape, not from a constant; NumPy broadcasts a "
+    "number over the whole array. Check that every row of your result still sums to 1.",
     compare=same_function(
-        (np.eye(10)[[3, 1, 4]], 0.1),
-        (np.eye(5)[[0, 4]], 0.2),
-        (np.eye(2)[[1, 0, 1]], 0.05),
-        (np.eye(10)[[7]], 0.0),
-        (np.eye(4)[[2, 2]], 1.0),
+        case(np.eye(10)[[3, 1, 4]], 0.1, why="3 targets over 10 classes"),
+        case(np.eye(5)[[0, 4]], 0.2, why="5 classes: K is not always 10"),
+        case(np.eye(2)[[1, 0, 1]], 0.05, why="2 classes"),
+        case(np.eye(10)[[7]], 0.0, why="epsilon = 0, one target"),
+        case(np.eye(4)[[2, 2]], 1.0, why="epsilon = 1"),
     ),
 )
 def _():
@@ -92,10 +93,10 @@ def _adamw_step(w, g, m, v, t, lr, beta1, beta2, eps, weight_decay):
     r"with the gradient `g`, the moments `m`, `v` of the steps before and the step number `t` (counted from 1). "
     r"It returns the new `(w, m, v)`. The weight decay is decoupled: $w \leftarrow w - \eta\lambda w$, then Adam's "
     r"step with the gradient `g` as it was.",
-    "m ← β1 m + (1 − β1) g; v ← β2 v + (1 − β2) g²; m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t); "
-    "w ← w − η λ w, then w ← w − η m̂ / (√v̂ + ε).",
+    "Section 2: Adam's moment updates and bias corrections as in notebook 03 (the correction uses the step "
+    "number t), with the decay applied to w directly, never added to g. Return the new moments as well as w.",
     compare=same_function(
-        (
+        case(
             np.array([1.0, -2.0, 0.5]),
             np.array([0.3, -0.1, 0.8]),
             np.zeros(3),
@@ -106,8 +107,9 @@ def _adamw_step(w, g, m, v, t, lr, beta1, beta2, eps, weight_decay):
             0.999,
             1e-7,
             0.1,
+            why="the first step (t = 1) from zero moments",
         ),
-        (
+        case(
             np.array([0.4, -0.7]),
             np.array([-0.5, 0.2]),
             np.array([0.05, -0.02]),
@@ -118,8 +120,9 @@ def _adamw_step(w, g, m, v, t, lr, beta1, beta2, eps, weight_decay):
             0.999,
             1e-7,
             0.004,
+            why="a later step (t = 6) with moments from the steps before",
         ),
-        (
+        case(
             np.array([[1.0, 2.0], [3.0, -4.0]]),
             np.full((2, 2), 0.25),
             np.zeros((2, 2)),
@@ -130,6 +133,20 @@ def _adamw_step(w, g, m, v, t, lr, beta1, beta2, eps, weight_decay):
             0.99,
             1e-7,
             0.5,
+            why="2-D weights, a strong decay and betas other than the defaults",
+        ),
+        case(
+            np.array([2.0, -1.0]),
+            np.zeros(2),
+            np.zeros(2),
+            np.zeros(2),
+            1,
+            0.1,
+            0.9,
+            0.999,
+            1e-7,
+            0.2,
+            why="a zero gradient: only the decay moves the weights",
         ),
         rtol=1e-5,
         atol=1e-8,
@@ -144,7 +161,7 @@ def _():
     NOTEBOOK,
     r"Mixup with $\lambda = 0.7$ mixes an image of a 3 with an image of a 5 (10 classes). Write the mixed "
     r"target $\tilde y$ as a vector of 10 numbers.",
-    "ỹ = λ · one_hot(3) + (1 − λ) · one_hot(5): 0.7 at index 3, 0.3 at index 5, 0 elsewhere.",
+    "Section 4: mixup mixes the targets with the same weight as the images. Start from the two one-hot vectors.",
     compare=close_to(rtol=1e-6, atol=1e-9),
 )
 def _():

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .registry import close_to, register, same_function
+from .registry import Mismatch, case, close_to, register, same_function
 
 NOTEBOOK = "08a_tuning_playbook"
 
@@ -21,7 +21,8 @@ NOTEBOOK = "08a_tuning_playbook"
     NOTEBOOK,
     "A classifier of handwritten letters has 26 classes. Right after initialization its predictions are about "
     "uniform. What cross-entropy loss (natural log) should its first batch show?",
-    "Uniform predictions give every class probability 1/K; the cross-entropy is −log of the true class's probability.",
+    "Section 1's first check: what probability does a uniform prediction give the true class, and what does "
+    "cross-entropy make of that probability?",
     compare=close_to(rtol=1e-3),
 )
 def _():
@@ -34,14 +35,15 @@ def _():
     "Write `at_edge(value, low, high, margin=0.1)` for a hyper-parameter searched on a log scale between `low` and "
     '`high`: it returns `"low"` if `value` lies within `margin` of the range (measured in log space, as a fraction '
     'of its width) from `low`, `"high"` likewise for `high`, and `None` otherwise. Pass the function to `dh.check`.',
-    "The position in log space is (log value − log low) / (log high − log low), a number in [0, 1]; compare it with "
-    "margin and 1 − margin.",
+    "Section 3 flags edges on the log axis: place the value on that axis as a fraction of the range's width (0 at "
+    "low, 1 at high), then compare with the margin at both ends.",
     compare=same_function(
-        (0.0011, 0.001, 1.0),  # just above low
-        (0.9, 0.001, 1.0),  # just below high
-        (0.03, 0.001, 1.0),  # the middle in log space (not in linear space)
-        (0.5, 0.001, 1.0),  # near high in linear space, not in log space
-        (3e-4, 1e-4, 1e-2, 0.25),  # another margin
+        case(0.0011, 0.001, 1.0, why="just above low"),
+        case(0.9, 0.001, 1.0, why="just below high"),
+        case(0.03, 0.001, 1.0, why="the middle in log space, far from the middle in linear space"),
+        case(0.5, 0.001, 1.0, why="near high in linear space, not in log space"),
+        case(3e-4, 1e-4, 1e-2, 0.25, why="a margin other than the default"),
+        case(100.0, 1.0, 100.0, 0.0, why="margin 0: only the ends themselves are edges"),
     ),
 )
 def _():
@@ -60,7 +62,7 @@ TARGET_ACCURACY, SEEDS = 0.85, (0, 1, 2)
 def _reaches_target(answer, expected) -> bool:
     """Re-run the chapter's trial at batch 256 with the learner's rate; the mean validation accuracy must reach it."""
     if isinstance(answer, bool) or not isinstance(answer, (int, float, np.floating)) or not 0 < answer < 100:
-        return False
+        raise Mismatch("give one learning rate, a number between 0 and 100")
     from ..data import load_digits_images
     from ..deep import NumpyMLP
 
@@ -75,7 +77,15 @@ def _reaches_target(answer, expected) -> bool:
         )
         ok = np.isfinite(losses[-1])
         accuracies.append(float(np.mean(model.predict(x_val).argmax(1) == digits.y_val)) if ok else 0.1)
-    return float(np.mean(accuracies)) >= TARGET_ACCURACY
+    mean = float(np.mean(accuracies))
+    if mean < TARGET_ACCURACY:
+        diverged = sum(a == 0.1 for a in accuracies)
+        raise Mismatch(
+            f"mean validation accuracy {mean:.3f} over {len(SEEDS)} seeds"
+            + (f" ({diverged} diverged)" if diverged else "")
+            + f", the target is {TARGET_ACCURACY}"
+        )
+    return True
 
 
 @register(
@@ -86,6 +96,7 @@ def _reaches_target(answer, expected) -> bool:
     "`dh.check` (it re-runs the trials).",
     "Section 5: the best rate grows with the batch size. Try the rates of its grid from large to small.",
     compare=_reaches_target,
+    kind="experiment",
 )
 def _():
     return 0.1  # one rate that reaches the target (section 5's grid); the check re-runs any rate the learner gives

@@ -205,6 +205,8 @@ def same_function(*cases: tuple | Case, rtol: float = 1e-5, atol: float = 1e-7):
     def compare(answer, expected) -> bool:
         if not callable(answer):
             raise Mismatch("pass the function itself (its name, without parentheses)")
+        if _is_empty(answer):
+            raise Pending("write the body of your function (and its `return`).")
         results = []
         for number, one in enumerate(cases, start=1):
             label = f"case {number} of {len(cases)}" + (f" ({one.why})" if one.why else "")
@@ -223,6 +225,20 @@ def same_function(*cases: tuple | Case, rtol: float = 1e-5, atol: float = 1e-7):
 
     compare.kind = "code"
     return compare
+
+
+def _is_empty(function) -> bool:
+    """Whether ``function``'s body does nothing: ``...``, ``pass``, a docstring or comments (an unfilled skeleton).
+
+    Compiled, such a body only returns ``None`` (``LOAD_CONST None; RETURN_VALUE``, or ``RETURN_CONST None``).
+    """
+    import dis
+
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return False
+    steps = [(i.opname, i.argval) for i in dis.get_instructions(code) if i.opname not in ("RESUME", "NOP", "CACHE")]
+    return steps in ([("LOAD_CONST", None), ("RETURN_VALUE", None)], [("RETURN_CONST", None)])
 
 
 def choice(*letters: str):
