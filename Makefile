@@ -69,9 +69,12 @@ lab: $(STAMP)
 	mkdir -p $(VENV)/share/jupyter/lab/settings && cp tools/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_ROOT) $(ALLOW_ROOT) $(LAB_ARGS)
 
-# progressive rendering: the page and each dashboard appear as their cells finish, not after a bare spinner
+# progressive rendering: the page and each dashboard appear as their cells finish, not after a bare spinner;
+# the Lab extensions of nbgrader and Notebook 7 (classroom extra) need Lab's file browser, which Voila lacks
+VOILA_DENY := ["@jupyter/nbgrader","@jupyter-notebook/lab-extension"]
 dashboards: $(STAMP)
-	$(BIN)/voila notebooks/dashboards.ipynb --progressive_rendering=True $(VOILA_ARGS)
+	$(BIN)/voila notebooks/dashboards.ipynb --progressive_rendering=True \
+	  '--VoilaConfiguration.extension_denylist=$(VOILA_DENY)' $(VOILA_ARGS)
 
 # Every notebook passes strict nbval under two machine setups: all cores (seeds in worker processes)
 # and one core per notebook (--one-core, conftest.py: other thread pools, seeds in-process; Linux only,

@@ -57,9 +57,18 @@ def isolation_works(bwrap: str | None = None) -> bool:
 
 
 def bwrap_arguments(bwrap: str, writable: str, hide: list[str], keep: list[str]) -> list[str]:
-    """``bwrap`` and its options; ``keep`` are paths (the kernel's connection file) visible inside, read-only."""
+    """``bwrap`` and its options; ``keep`` are paths (the kernel's connection file) visible inside, read-only.
+
+    The order matters, each mount covering the ones before: the file system read-only; a fresh ``/tmp``; the
+    Python environment and the course's package again where they live under ``/tmp`` (a CI checkout); the hidden
+    paths emptied; the writable folder; the kept files.
+    """
     arguments = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     arguments += ["--size", str(512 * 2**20), "--tmpfs", "/tmp", "--dir", "/tmp/home", "--setenv", "HOME", "/tmp/home"]
+    package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    for path in sorted({sys.prefix, sys.base_prefix, os.path.realpath(sys.executable), package_root}):
+        if _under(path, "/tmp") and os.path.exists(path):
+            arguments += ["--ro-bind", path, path]
     for path in hide:
         if os.path.isdir(path):
             arguments += ["--tmpfs", os.path.abspath(path)]
@@ -73,6 +82,11 @@ def bwrap_arguments(bwrap: str, writable: str, hide: list[str], keep: list[str])
     # --die-with-parent ends the kernel with the grader instead
     arguments += ["--die-with-parent", "--unsetenv", "JPY_PARENT_PID"]
     return arguments
+
+
+def _under(path: str, folder: str) -> bool:
+    path, folder = os.path.abspath(path), os.path.abspath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def main(argv=None) -> None:
