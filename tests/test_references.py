@@ -26,7 +26,9 @@ def test_bib_parses_and_every_entry_is_complete():
         assert 1900 < int(entry.fields["year"]) <= 2026, f"{key}: year {entry.fields['year']}"
         if "doi" in entry.fields:
             assert re.fullmatch(r"10\.\d{4,9}/\S+", entry.fields["doi"]), f"{key}: malformed DOI"
-        title = re.sub(r"[^a-z0-9]", "", entry.fields["title"].lower())
+        # one work, one entry: the same title by the same first author (two works may share a title: the book
+        # "Deep Learning" and the Nature review "Deep learning")
+        title = (re.sub(r"[^a-z0-9]", "", entry.fields["title"].lower()), entry.persons["author"][0].last_names[-1])
         assert title not in titles, f"{key} duplicates {titles.get(title)}"
         titles[title] = key
 
@@ -106,3 +108,17 @@ def test_bad_input(call, message):
 
 def test_exercises_registered_for_the_chapter():
     assert len(dh.exercises.exercises_for("10_faq_references")) >= 3
+
+
+def test_notebook_10_corrects_every_entry_of_the_source_article_list():
+    """The errata table: the source's 33 references in order, each with what is wrong and a key of the bib."""
+    notebook = nbformat.read(ROOT / "notebooks" / "10_faq_references.ipynb", as_version=4)
+    text = next(c.source for c in notebook.cells if "**Errata of the source article's reference list.**" in c.source)
+    rows = re.findall(r"^\| (\d+) \| (.+?) \| (.+?) \| (.+?) \|$", text, flags=re.MULTILINE)
+    assert [int(r[0]) for r in rows] == list(range(1, 34))
+    keys = set(references.load().entries)
+    for number, printed, wrong, corrected in rows:
+        assert re.search(r"\(\d{4}\)\.", printed), f"[{number}] the entry as printed, with its year"
+        assert wrong.strip() and corrected.strip()
+        cited = re.findall(r"\[@([\w-]+)\]", corrected)
+        assert set(cited) <= keys and (cited or corrected.startswith("none")), f"[{number}]: {corrected}"
