@@ -1,7 +1,9 @@
 # dlopt: two commands set everything up on a fresh machine with Python 3 and make.
 #   make lab    create .venv, install the course, open JupyterLab on notebooks/
-#   make test   create / update .venv, run unit tests + browser tests, then strict nbval on every notebook
-#               twice: on all cores, then each notebook pinned to one CPU core (another machine setup)
+#               (make lab LANG=zh: the Chinese edition, notebooks/zh/, in JupyterLab's Chinese UI)
+#   make test   create / update .venv, run unit tests + browser tests, then strict nbval on every notebook:
+#               the English edition on all cores, the Chinese edition with each notebook pinned to one CPU
+#               core (another machine setup, and the same code: tests/test_translations.py proves it)
 #   make check  the fast loop while editing: lint + unit tests not marked slow (under a minute)
 #   make fmt    format and auto-fix with ruff
 # The environment is rebuilt only when pyproject.toml (the one dependency spec) or constraints.txt change.
@@ -11,8 +13,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.dlopt-installed
 LAB_ARGS ?=
+# the course's language: Chinese when LANG starts with zh (make lab LANG=zh, or a zh_CN locale), else English
+COURSE_LANG := $(if $(filter zh%,$(LANG)),zh,en)
+EDITION := $(if $(filter zh,$(COURSE_LANG)),notebooks/zh,notebooks)
 # the folder JupyterLab opens (the browser tests open a copy elsewhere, so nothing is saved into notebooks/)
-LAB_ROOT ?= notebooks
+LAB_ROOT ?= $(EDITION)
 VOILA_ARGS ?=
 # JupyterLab refuses to run as root unless told (containers, CI machines)
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
@@ -33,16 +38,18 @@ export PYTHONHASHSEED := 0
 export PYTHONPYCACHEPREFIX ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/dlopt/pycache
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv lab dashboards test check lint fmt test-e2e notebooks nbclean nbcheck bench lock deps student grade clean
+.PHONY: help venv lab dashboards test check lint fmt test-e2e notebooks notebooks-zh translations nbclean nbcheck bench lock deps student grade clean
 
 help:
-	@echo "make lab        open the course in JupyterLab (creates .venv on first use)"
-	@echo "make test       lint, unit and browser tests, then strict nbval over every notebook, twice (all cores, one core each)"
+	@echo "make lab        open the course in JupyterLab (creates .venv on first use); make lab LANG=zh: 中文版"
+	@echo "make test       lint, unit and browser tests, then strict nbval over every notebook (English: all cores; 中文: one core each)"
 	@echo "make check      the fast loop: lint + unit tests not marked slow (under a minute)"
 	@echo "make fmt        format the code and notebooks, apply ruff's safe fixes"
 	@echo "make dashboards serve the course's dashboards as a web app (Voila, no code shown)"
 	@echo "make test-e2e   only the browser tests (JupyterLab and Voila in headless Chromium)"
 	@echo "make notebooks  re-execute every notebook in a fresh kernel and store clean outputs"
+	@echo "make translations  refresh the translation catalogs from the English (new / changed entries to translate)"
+	@echo "make notebooks-zh  build the Chinese edition (notebooks/zh) from the catalogs and execute it"
 	@echo "make nbclean    clean notebooks before a commit (widget state, run metadata)"
 	@echo "make bench      run the benchmarks (print ratios against a baseline)"
 	@echo "make student    build the class edition: an nbgrader course, every chapter released (build/classroom)"
@@ -65,27 +72,30 @@ venv: $(STAMP)
 
 # the course's Lab settings (tools/lab-overrides.json): widget state saved with the notebook (a reopened
 # notebook shows its dashboards as they were, not "model not found"), no news pop-up
+# (and its interface language: the Chinese edition opens in JupyterLab's Chinese UI, language pack zh_CN)
 lab: $(STAMP)
-	mkdir -p $(VENV)/share/jupyter/lab/settings && cp tools/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	mkdir -p $(VENV)/share/jupyter/lab/settings && $(BIN)/python tools/lab_settings.py $(COURSE_LANG) > $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_ROOT) $(ALLOW_ROOT) $(LAB_ARGS)
 
 # progressive rendering: the page and each dashboard appear as their cells finish, not after a bare spinner;
 # the Lab extensions of nbgrader and Notebook 7 (classroom extra) need Lab's file browser, which Voila lacks
 VOILA_DENY := ["@jupyter/nbgrader","@jupyter-notebook/lab-extension"]
 dashboards: $(STAMP)
-	$(BIN)/voila notebooks/dashboards.ipynb --progressive_rendering=True \
+	$(BIN)/voila $(EDITION)/dashboards.ipynb --progressive_rendering=True \
 	  '--VoilaConfiguration.extension_denylist=$(VOILA_DENY)' $(VOILA_ARGS)
 
-# Every notebook passes strict nbval under two machine setups: all cores (seeds in worker processes)
-# and one core per notebook (--one-core, conftest.py: other thread pools, seeds in-process; Linux only,
-# macOS has no CPU pinning, so there the second pass is skipped with a message).
+# Strict nbval under two machine setups: the English notebooks on all cores (seeds in worker processes), the
+# Chinese edition -- the same code cells, tests/test_translations.py -- with one core per notebook (--one-core,
+# conftest.py: other thread pools, seeds in-process; Linux only: macOS has no CPU pinning, so there the
+# Chinese edition runs on all cores, with a message).
 # Trained numbers differ between the two; stored outputs must not (the 🎲 convention, README).
 test: lint
 	$(BIN)/python -m pytest tests -n $(TEST_JOBS) $(PYTEST_ARGS)
-	$(BIN)/python -m pytest notebooks -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest notebooks --ignore=notebooks/zh -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
 	if $(BIN)/python -c 'import os, sys; sys.exit(not hasattr(os, "sched_setaffinity"))'; then \
-	  $(BIN)/python -m pytest notebooks -n $(TEST_JOBS) --dist loadfile --one-core $(PYTEST_ARGS); \
-	else echo "one-core pass skipped: pinning to a core needs Linux (os.sched_setaffinity)"; fi
+	  $(BIN)/python -m pytest notebooks/zh -n $(TEST_JOBS) --dist loadfile --one-core $(PYTEST_ARGS); \
+	else echo "one-core pinning needs Linux (os.sched_setaffinity): the Chinese edition runs on all cores"; \
+	  $(BIN)/python -m pytest notebooks/zh -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS); fi
 
 # lint and format check (seconds): the code, the tests and the notebooks
 lint: $(STAMP)
@@ -107,11 +117,19 @@ test-e2e: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python tools/nbhygiene.py execute notebooks/*.ipynb
 
+# the Chinese edition: translations/zh/notebooks/*.po + dlopt_helpers/locale/zh -> notebooks/zh/*.ipynb
+translations: $(STAMP)
+	$(BIN)/python tools/translate.py update
+
+notebooks-zh: $(STAMP)
+	$(BIN)/python tools/translate.py build
+	$(BIN)/python tools/nbhygiene.py execute notebooks/zh/*.ipynb
+
 nbclean: $(STAMP)
-	$(BIN)/python tools/nbhygiene.py clean notebooks/*.ipynb
+	$(BIN)/python tools/nbhygiene.py clean notebooks/*.ipynb notebooks/zh/*.ipynb
 
 nbcheck: $(STAMP)
-	$(BIN)/python tools/nbhygiene.py check notebooks/*.ipynb
+	$(BIN)/python tools/nbhygiene.py check notebooks/*.ipynb notebooks/zh/*.ipynb
 
 # Each script prints its figures and one `GOAL <name>: met|missed (...)` line per goal; the summary at the end
 # repeats those lines, so nobody reads goals out of prose. A script that fails counts as a missed goal. Speed

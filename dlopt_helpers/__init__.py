@@ -20,6 +20,7 @@ notebook that introduces it.
 - ``plotting``: the course's figure style and shared figures
 - ``dashboards``: live dashboards, one module per dashboard (``widgets`` is their alias for older notebooks)
 - ``exercises``: ``check(exercise_id, answer)``
+- ``i18n``: ``set_language("zh")``: the helpers speak Chinese (the first cell of every notebook in ``notebooks/zh/``)
 """
 
 import os as _os
@@ -43,6 +44,7 @@ from . import (  # noqa: E402
     deep,
     exercises,
     experiments,
+    i18n,
     losses,
     models,
     optim,
@@ -56,6 +58,7 @@ from . import (  # noqa: E402
 )
 from .env import Stopwatch, cache_dir, environment_report, set_seed  # noqa: E402
 from .exercises import check  # noqa: E402
+from .i18n import get_language, set_language  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -71,6 +74,8 @@ __all__ = [
     "environment_report",
     "exercises",
     "experiments",
+    "get_language",
+    "i18n",
     "losses",
     "models",
     "optim",
@@ -78,6 +83,7 @@ __all__ = [
     "plotting",
     "references",
     "regularization",
+    "set_language",
     "set_seed",
     "trends",
     "tuning",

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .i18n import N_, gettext
+
 __all__ = [
     "EXPLOSION_FACTOR",
     "CHANCE_FACTOR",
@@ -60,6 +62,7 @@ ACCURACY_EPS = 0.02
 PATIENCE = 3
 
 CAUSES = ("learning_rate", "start", "left_surface")
+THIS_SURFACE = N_("this surface")  # what a learning rate is too large for, unless a caller names it
 
 
 @dataclass(frozen=True)
@@ -75,16 +78,24 @@ class Divergence:
     cause: str
     note: str = ""
 
-    def sentence(self, step: int, learning_rate: float, detail: str = "", what: str = "this surface") -> str:
+    def sentence(self, step: int, learning_rate: float, detail: str = "", what: str = THIS_SURFACE) -> str:
         """One readable sentence, e.g. ``diverged at step 39: learning rate 0.11 is too large for this surface``."""
-        rate = f"learning rate {learning_rate:.3g} is too large for {what}"
+        rate = gettext("learning rate {rate:.3g} is too large for {what}").format(
+            rate=learning_rate, what=gettext(what)
+        )
         if self.cause == "start":
-            return f"diverged at step {step}: {self.note} (the start is the problem, not the learning rate)"
+            return gettext("diverged at step {step}: {note} (the start is the problem, not the learning rate)").format(
+                step=step, note=self.note
+            )
         if self.cause == "left_surface":
-            return f"diverged at step {step}: {self.note}: {rate}{detail}"
+            return gettext("diverged at step {step}: {note}: {rate}{detail}").format(
+                step=step, note=self.note, rate=rate, detail=detail
+            )
         if self.kind == "chance":
-            return f"diverged at step {step}: {self.note}; {rate}{detail}"
-        return f"diverged at step {step}: {rate}{detail}"
+            return gettext("diverged at step {step}: {note}; {rate}{detail}").format(
+                step=step, note=self.note, rate=rate, detail=detail
+            )
+        return gettext("diverged at step {step}: {rate}{detail}").format(step=step, rate=rate, detail=detail)
 
 
 def exploding(
@@ -106,7 +117,7 @@ def _fmt_point(point) -> str:
 
 def _fmt_box(box) -> str:
     (x0, x1), (y0, y1) = box
-    return f"x in [{x0:g}, {x1:g}], y in [{y0:g}, {y1:g}]"
+    return gettext("x in [{x0:g}, {x1:g}], y in [{y0:g}, {y1:g}]").format(x0=x0, x1=x1, y0=y0, y1=y1)
 
 
 def surface_divergence(
@@ -124,18 +135,22 @@ def surface_divergence(
     if step == 0:
         if far or outside or not math.isfinite(loss):
             box = _fmt_box(domain if domain is not None else (xlim, ylim))
-            why = (
-                "far outside the box"
-                if far
-                else "outside the box, where the loss is unknown,"
-                if outside
-                else "a point where the loss is not finite, for the box"
-            )
+            if far:
+                note = gettext("the start {point} is far outside the box {box}; choose a start inside it")
+            elif outside:
+                note = gettext(
+                    "the start {point} is outside the box, where the loss is unknown, {box}; choose a start inside it"
+                )
+            else:
+                note = gettext(
+                    "the start {point} is a point where the loss is not finite, for the box {box}; "
+                    "choose a start inside it"
+                )
             return Divergence(
                 0,
                 "far" if far else ("left_box" if outside else "non_finite"),
                 "start",
-                f"the start {_fmt_point(point)} is {why} {box}; choose a start inside it",
+                note.format(point=_fmt_point(point), box=box),
             )
         return None
     if outside and not far:
@@ -143,7 +158,9 @@ def surface_divergence(
             step,
             "left_box",
             "left_surface",
-            f"the path left the surface at {_fmt_point(point)}; its loss is only known for {_fmt_box(domain)}",
+            gettext("the path left the surface at {point}; its loss is only known for {box}").format(
+                point=_fmt_point(point), box=_fmt_box(domain)
+            ),
         )
     if far:
         return Divergence(step, "far", "learning_rate")
@@ -180,17 +197,17 @@ def find_divergence(
             start_loss=None if num_classes else (reference if i > 0 or start_loss is not None else None),
         )
         if kind is not None:
-            return Divergence(i, kind, "learning_rate", f"loss {loss:.3g}")
+            return Divergence(i, kind, "learning_rate", gettext("loss {loss:.3g}").format(loss=loss))
         if reference is None:
             reference = loss
         if chance_loss is None:
             continue
         measured = accuracy is not None and i < len(accuracy) and math.isfinite(accuracy[i])
         if measured and accuracy[i] > 1 / num_classes + LEARNED_MARGIN:  # it had learned something
-            armed, at_chance = f"validation accuracy reached {accuracy[i]:.3f}", 0
+            armed, at_chance = gettext("validation accuracy reached {accuracy:.3f}").format(accuracy=accuracy[i]), 0
             continue
         if loss > SPIKE_FACTOR * reference and (i > 0 or start_loss is not None):  # the loss rose above its start
-            armed, at_chance = f"the loss spiked to {loss:.3g}", 0
+            armed, at_chance = gettext("the loss spiked to {loss:.3g}").format(loss=loss), 0
             continue
         if armed is None:
             continue
@@ -202,9 +219,14 @@ def find_divergence(
         at_chance = at_chance + 1 if chance else 0
         if at_chance >= patience:
             evidence = (
-                f"validation accuracy {accuracy[i]:.3f}, chance 1/{num_classes} = {1 / num_classes:.3f}"
+                gettext("validation accuracy {accuracy:.3f}, chance 1/{k} = {chance:.3f}").format(
+                    accuracy=accuracy[i], k=num_classes, chance=1 / num_classes
+                )
                 if measured
-                else f"loss {loss:.3g} ≈ log {num_classes} = {chance_loss:.3g}"
+                else gettext("loss {loss:.3g} ≈ log {k} = {chance:.3g}").format(
+                    loss=loss, k=num_classes, chance=chance_loss
+                )
             )
-            return Divergence(i, "chance", "learning_rate", f"{armed}, then stuck at chance ({evidence})")
+            note = gettext("{armed}, then stuck at chance ({evidence})").format(armed=armed, evidence=evidence)
+            return Divergence(i, "chance", "learning_rate", note)
     return None

@@ -63,3 +63,17 @@ def server(command: list[str], ready_url: str, env: dict, timeout: float = 120):
         log.close()
         if not clean:
             raise AssertionError(f"{command[0]} left processes behind after SIGTERM (they were killed)")
+
+
+@contextlib.contextmanager
+def lab_settings_lock():
+    """``make lab`` writes the environment's one Lab settings file (its language): one Lab test at a time."""
+    import fcntl
+    import tempfile
+
+    with open(Path(tempfile.gettempdir()) / "dlopt-lab-settings.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

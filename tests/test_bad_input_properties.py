@@ -29,6 +29,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from matplotlib.figure import Figure
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = [
@@ -49,6 +50,7 @@ MODULES = [
     "dashboards",
     "exercises",
     "experiments",
+    "i18n",
 ]
 
 _NAN = float("nan")
@@ -849,6 +851,12 @@ ENTRIES: dict[str, Entry] = {
         {"run": lambda seed: float(seed), "arms": {"a": {}}, "seeds": 2, "metric": "m", "n_jobs": 1, "fmt": ".3f"},
         limit_s=120,
     ),  # n_jobs=None: worker processes start
+    # i18n (the language stays English: set_language("en") is the valid call)
+    "i18n.set_language": Entry(lambda **k: _m("i18n").set_language(**k), {"language": "en"}),
+    "i18n.gettext": Entry(lambda **k: _m("i18n").gettext(**k), {"message": "loss"}),
+    "i18n.pgettext": Entry(lambda **k: _m("i18n").pgettext(**k), {"context": "00.accuracy", "message": "loss"}),
+    "i18n.N_": Entry(lambda **k: _m("i18n").N_(**k), {"message": "loss"}),
+    "i18n.translate_figure": Entry(lambda **k: _m("i18n").translate_figure(**k), {"fig": Figure()}),
     "experiments.summarize": Entry(
         lambda **k: _m("experiments").summarize(**k), {"values": {"a": [1.0, 2.0]}, "metric": "m", "over": "seeds"}
     ),
@@ -893,6 +901,9 @@ NOT_FUZZED = {
     "experiments.Summary": "a result record built by summarize / compare",
     "experiments.Comparison": "a result record built by compare (its claims are tested in test_experiments.py)",
     "experiments.usable_cores": "no parameters",
+    "i18n.get_language": "no parameters",
+    "i18n.cjk_font_path": "no parameters",
+    "i18n.use_cjk_font": "no parameters",
 }
 
 

@@ -6,7 +6,7 @@ import secrets
 import urllib.request
 
 import pytest
-from servers import free_port, server
+from servers import free_port, lab_settings_lock, server
 
 pytestmark = pytest.mark.slow  # `make check` leaves these out; `make test` runs them
 
@@ -26,7 +26,8 @@ def test_make_lab_serves_the_course_notebooks(tmp_path):
     args = f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.port_retries=0 --IdentityProvider.token={token}"
     base = f"http://127.0.0.1:{port}"
     # server() waits for the API, and on leaving stops the whole process group and checks nothing survives
-    with server(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"], f"{base}/api/status?token={token}", env):
+    command = ["make", "--no-print-directory", "lab", "LANG=C.UTF-8", f"LAB_ARGS={args}"]
+    with lab_settings_lock(), server(command, f"{base}/api/status?token={token}", env):
         status, body = _get(f"{base}/api/status?token={token}")
         assert status == 200 and "started" in json.loads(body)
         _, body = _get(f"{base}/api/contents?token={token}")
@@ -51,13 +52,18 @@ def _schema(plugin: str) -> dict:
     raise AssertionError(f"no installed schema for {plugin}")
 
 
-def test_make_lab_installs_the_course_settings(tmp_path):
-    """tools/lab-overrides.json: widget state saved with notebooks, no news pop-up; every key exists in Lab."""
+@pytest.mark.parametrize(("lang", "locale", "root"), [("C.UTF-8", "en", "notebooks"), ("zh", "zh_CN", "notebooks/zh")])
+def test_make_lab_installs_the_course_settings(tmp_path, lang, locale, root):
+    """tools/lab_settings.py: widget state saved with notebooks, no news pop-up, the interface language (make lab
+    LANG=zh: the Chinese edition in Lab's Chinese UI, from the zh_CN language pack); every key exists in Lab."""
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
-    overrides = json.loads((root / "tools" / "lab-overrides.json").read_text())
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    import lab_settings
+
+    overrides = lab_settings.settings("zh" if lang == "zh" else "en")
+    assert overrides["@jupyterlab/translation-extension:plugin"] == {"locale": locale}
     assert overrides["@jupyter-widgets/jupyterlab-manager:plugin"] == {"saveState": True}
     assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
     for plugin, values in overrides.items():  # a misspelt key would be ignored by Lab without a word
@@ -76,9 +82,16 @@ def test_make_lab_installs_the_course_settings(tmp_path):
     }
     args = f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.port_retries=0 --IdentityProvider.token={token}"
     base = f"http://127.0.0.1:{port}"
-    with server(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"], f"{base}/api/status?token={token}", env):
+    command = ["make", "--no-print-directory", "lab", f"LANG={lang}", f"LAB_ARGS={args}"]
+    with lab_settings_lock(), server(command, f"{base}/api/status?token={token}", env):
         installed = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
         assert json.loads(installed.read_text()) == overrides
+        _, body = _get(f"{base}/api/contents?token={token}")
+        names = {item["name"] for item in json.loads(body)["content"]}
+        assert "00_background.ipynb" in names and ("zh" in names) == (root == "notebooks"), f"root must be {root}"
+        if locale != "en":
+            _, body = _get(f"{base}/lab/api/translations?token={token}")
+            assert locale in json.loads(body)["data"], "the zh_CN language pack is not installed"
         for plugin, values in overrides.items():  # what the running Lab hands the browser
             _, body = _get(f"{base}/lab/api/settings/{plugin}?token={token}")
             properties = json.loads(body)["schema"]["properties"]

@@ -30,6 +30,15 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_PLACEHOLDER = "Live dashboard: run this cell (widgets need a running kernel)."
 # what a collapsed solution cell shows in JupyterLab: not the answer
 SOLUTION_FIRST_LINE = "# Solution: try the exercise first, then click ••• to show it"
+# the Chinese edition (notebooks/zh/, metadata dlopt.language = "zh"; built by tools/translate.py)
+SOLUTION_FIRST_LINE_ZH = "# 参考答案：请先自己做练习，再点击 ••• 展开"
+WIDGET_PLACEHOLDER_ZH = "交互面板：运行本单元格即可显示（控件需要正在运行的内核）。"
+
+
+def _language(nb) -> str:
+    return nb.metadata.get("dlopt", {}).get("language", "en")
+
+
 ABSOLUTE_PATH = re.compile(r"(?<![\w.])(/home/|/root/|/Users/|/tmp/|/private/var/|[A-Za-z]:\\\\?Users)")
 
 
@@ -50,7 +59,8 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 if WIDGET_VIEW in output.get("data", {}):
                     # the widget's state is not stored, so a stored view only shows "model not found":
                     # keep a plain-text placeholder instead (what GitHub and a fresh JupyterLab show)
-                    output.data = {"text/plain": WIDGET_PLACEHOLDER}
+                    placeholder = WIDGET_PLACEHOLDER_ZH if _language(nb) == "zh" else WIDGET_PLACEHOLDER
+                    output.data = {"text/plain": placeholder}
             cell.outputs = _coalesce_streams(cell.outputs)
     return nb
 
@@ -100,10 +110,9 @@ def problems(nb: nbformat.NotebookNode) -> list[str]:
             hidden = cell.metadata.get("jupyter", {})
             if not (hidden.get("source_hidden") and hidden.get("outputs_hidden")):
                 found.append(f"cell {index}: solution not collapsed (source and outputs; run `make nbclean`)")
-            if cell.source.split("\n", 1)[0] != SOLUTION_FIRST_LINE:
-                found.append(
-                    f"cell {index}: a solution's first line must be {SOLUTION_FIRST_LINE!r} (it stays visible)"
-                )
+            first_line = SOLUTION_FIRST_LINE_ZH if _language(nb) == "zh" else SOLUTION_FIRST_LINE
+            if cell.source.split("\n", 1)[0] != first_line:
+                found.append(f"cell {index}: a solution's first line must be {first_line!r} (it stays visible)")
         for output in cell.get("outputs", []):
             if WIDGET_VIEW in output.get("data", {}):
                 found.append(f"cell {index}: stored widget view without its state (run `make nbclean`)")

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import gettext
 from .constraints import MAX_BYTES, Array, Boolean, Integer, InvalidParameterError, Real, Sequence, short_repr
 
 # --- the one-call checks used inside bodies (kept: every module uses them) ---------------------
@@ -42,7 +43,11 @@ def check_choice(name: str, value: Any, choices: Iterable) -> Any:
     except (TypeError, ValueError):  # an unhashable or array value: not a choice
         pass
     allowed = ", ".join(repr(c) for c in choices)
-    raise InvalidParameterError(f"{name} must be one of {allowed}, got {short_repr(value)}")
+    raise InvalidParameterError(
+        gettext("{name} must be one of {allowed}, got {value}").format(
+            name=name, allowed=allowed, value=short_repr(value)
+        )
+    )
 
 
 def check_size_pair(name: str, value: Any, low: int = 1, high: int | None = None) -> tuple[int, int]:

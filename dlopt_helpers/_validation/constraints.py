@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import gettext
+
 MAX_BYTES = 10**9  # the most memory one call (or one batch) may ask for: 1 GB
 MAX_STEPS = 100_000  # the most steps / iterations a from-scratch loop may be asked for
 #: every public ``seed`` is an int in [0, SEED_MAX]: what ``tf.random``, NumPy and Keras' seed generators all take
@@ -66,8 +68,10 @@ class Constraint:
         raise NotImplementedError
 
     def fail(self, name: str, value: Any, why: str | None = None) -> None:
-        got = f"got {short_repr(value)}" if why is None else why
-        raise InvalidParameterError(f"{name} must be {self.describe()}, {got}")
+        got = gettext("got {value}").format(value=short_repr(value)) if why is None else why
+        raise InvalidParameterError(
+            gettext("{name} must be {allowed}, {got}").format(name=name, allowed=self.describe(), got=got)
+        )
 
     def __repr__(self) -> str:
         return f"<{self.describe()}>"
@@ -76,12 +80,18 @@ class Constraint:
 def _bounds(low, high, closed: str) -> str:
     low_in, high_in = closed in ("both", "left"), closed in ("both", "right")
     if low is not None and high is not None:
-        return f"in {'[' if low_in else '('}{low}, {high}{']' if high_in else ')'}"
+        interval = f"{'[' if low_in else '('}{low}, {high}{']' if high_in else ')'}"
+        return gettext("in {interval}").format(interval=interval)
     if low is not None:
         return f"{'>=' if low_in else '>'} {low}"
     if high is not None:
         return f"{'<=' if high_in else '<'} {high}"
     return ""
+
+
+def _out_of_range(name: str, value, low, high, closed: str) -> str:
+    bounds = _bounds(low, high, closed)
+    return gettext("{name} must be {bounds}, got {value}").format(name=name, bounds=bounds, value=short_repr(value))
 
 
 def _outside(value, low, high, closed: str) -> bool:
@@ -98,16 +108,17 @@ class Integer(Constraint):
         self.low, self.high, self.closed = low, high, _check_closed(closed)
 
     def describe(self) -> str:
-        return f"an integer {_bounds(self.low, self.high, self.closed)}".rstrip()
+        bounds = _bounds(self.low, self.high, self.closed)
+        return gettext("an integer {bounds}").format(bounds=bounds) if bounds else gettext("an integer")
 
     def convert(self, name, value):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise InvalidParameterError(f"{name} must be an integer, got {short_repr(value)}")
+            raise InvalidParameterError(
+                gettext("{name} must be an integer, got {value}").format(name=name, value=short_repr(value))
+            )
         value = int(value)  # Python ints compare exactly at any size (10**400 included)
         if _outside(value, self.low, self.high, self.closed):
-            raise InvalidParameterError(
-                f"{name} must be {_bounds(self.low, self.high, self.closed)}, got {short_repr(value)}"
-            )
+            raise InvalidParameterError(_out_of_range(name, value, self.low, self.high, self.closed))
         return value
 
 
@@ -118,22 +129,30 @@ class Real(Constraint):
         self.low, self.high, self.closed, self.finite = low, high, _check_closed(closed), finite
 
     def describe(self) -> str:
-        finite = "finite " if self.finite else ""
-        return f"a {finite}real number {_bounds(self.low, self.high, self.closed)}".rstrip()
+        bounds = _bounds(self.low, self.high, self.closed)
+        if self.finite:
+            return (
+                gettext("a finite real number {bounds}").format(bounds=bounds)
+                if bounds
+                else gettext("a finite real number")
+            )
+        return gettext("a real number {bounds}").format(bounds=bounds) if bounds else gettext("a real number")
 
     def convert(self, name, value):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise InvalidParameterError(f"{name} must be a real number, got {short_repr(value)}")
+            raise InvalidParameterError(
+                gettext("{name} must be a real number, got {value}").format(name=name, value=short_repr(value))
+            )
         try:
             number = float(value)
         except OverflowError:  # an int beyond float's range (10**400): too large to be finite
             number = math.inf if value > 0 else -math.inf
         if math.isnan(number) or (self.finite and math.isinf(number)):
-            raise InvalidParameterError(f"{name} must be finite, got {short_repr(value)}")
-        if _outside(number, self.low, self.high, self.closed):
             raise InvalidParameterError(
-                f"{name} must be {_bounds(self.low, self.high, self.closed)}, got {short_repr(value)}"
+                gettext("{name} must be finite, got {value}").format(name=name, value=short_repr(value))
             )
+        if _outside(number, self.low, self.high, self.closed):
+            raise InvalidParameterError(_out_of_range(name, value, self.low, self.high, self.closed))
         return number
 
 

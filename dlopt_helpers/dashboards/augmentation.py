@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import SEED_MAX, InvalidParameterError, check_finite_array, check_float, check_int, short_repr
+from ..i18n import N_, gettext
 from ..plotting import new_figure
 from .base import FigureDashboard
 from .controls import fit_labels
@@ -23,6 +24,17 @@ def default_photo() -> np.ndarray:
 
     crop = load_sample_images()["china"][16:400, 110:494].astype(np.float32)  # 384 x 384
     return np.round(crop.reshape(96, 4, 96, 4, 3).mean(axis=(1, 3))).astype(np.uint8)  # 4 x 4 area average
+
+
+#: the settings as the status line names them
+SETTING_NAMES = {
+    "rotation_range": N_("rotation"),
+    "width_shift_range": N_("width_shift"),
+    "height_shift_range": N_("height_shift"),
+    "shear_range": N_("shear"),
+    "zoom_range": N_("zoom"),
+}
+FLIPS = {"horizontal_flip": N_("horizontal flip"), "vertical_flip": N_("vertical flip")}
 
 
 class AugmentationDashboard(FigureDashboard):
@@ -80,11 +92,11 @@ class AugmentationDashboard(FigureDashboard):
         self.source_image, self.image_note = self._prepare_image(image, self.MAX_SIDE)
         self.seed = check_int("seed", seed, 0, SEED_MAX)
         sliders = {
-            "rotation_range": (rotation_range, 0, 180, 5, "rotation °"),
-            "width_shift_range": (width_shift_range, 0, 0.5, 0.02, "width shift"),
-            "height_shift_range": (height_shift_range, 0, 0.5, 0.02, "height shift"),
-            "shear_range": (shear_range, 0, 45, 1, "shear °"),
-            "zoom_range": (zoom_range, 0, 0.5, 0.02, "zoom"),
+            "rotation_range": (rotation_range, 0, 180, 5, N_("rotation °")),
+            "width_shift_range": (width_shift_range, 0, 0.5, 0.02, N_("width shift")),
+            "height_shift_range": (height_shift_range, 0, 0.5, 0.02, N_("height shift")),
+            "shear_range": (shear_range, 0, 45, 1, N_("shear °")),
+            "zoom_range": (zoom_range, 0, 0.5, 0.02, N_("zoom")),
         }
         self.controls = {}
         for name, (value, low, high, step, label) in sliders.items():
@@ -95,7 +107,7 @@ class AugmentationDashboard(FigureDashboard):
         for name, value in (("horizontal_flip", horizontal_flip), ("vertical_flip", vertical_flip)):
             if not isinstance(value, bool):
                 raise ValueError(f"{name} must be True or False, got {value!r}")
-            self.controls[name] = widgets.Checkbox(value=value, description=name.replace("_", " "))
+            self.controls[name] = widgets.Checkbox(value=value, description=FLIPS[name])
         fit_labels(self.controls, width="260px")
         self._build_figure()
         self._start()
@@ -150,7 +162,9 @@ class AugmentationDashboard(FigureDashboard):
                     (image - min(low, 0.0)) / (high - min(low, 0.0)) if high > min(low, 0.0) else np.zeros_like(image)
                 )
                 notes.append(
-                    f"values {low:.3g} to {high:.3g} rescaled to [0, 1] (floats should be in [0, 1], integers 0-255)"
+                    gettext(
+                        "values {low:.3g} to {high:.3g} rescaled to [0, 1] (floats should be in [0, 1], integers 0-255)"
+                    ).format(low=low, high=high)
                 )
         if image.ndim == 2:
             image = image[..., None]
@@ -161,7 +175,11 @@ class AugmentationDashboard(FigureDashboard):
             scale = max_side / max(height, width)
             size = (max(1, round(height * scale)), max(1, round(width * scale)))
             image = tf.image.resize(image, size, method="area").numpy().astype(np.float32)
-            notes.append(f"downscaled from {height}x{width} to {size[0]}x{size[1]}")
+            notes.append(
+                gettext("downscaled from {height}x{width} to {new_height}x{new_width}").format(
+                    height=height, width=width, new_height=size[0], new_width=size[1]
+                )
+            )
         return image.astype(np.float32, copy=False), "; ".join(notes)
 
     def _augment(self, values: dict) -> np.ndarray:
@@ -198,7 +216,8 @@ class AugmentationDashboard(FigureDashboard):
         return {"_values": self._values}
 
     def status_message(self) -> str:
-        on = [f"{k.replace('_range', '')} {v:g}" for k, v in self._values.items() if not isinstance(v, bool) and v]
-        flips = [k.replace("_", " ") for k, v in self._values.items() if v is True]
-        note = f" (image {self.image_note})" if self.image_note else ""
-        return f"{len(self.state)} samples: " + (", ".join(on + flips) or "no augmentation (all identical)") + note
+        on = [f"{gettext(SETTING_NAMES[k])} {v:g}" for k, v in self._values.items() if not isinstance(v, bool) and v]
+        flips = [gettext(FLIPS[k]) for k, v in self._values.items() if v is True]
+        note = gettext(" (image {note})").format(note=self.image_note) if self.image_note else ""
+        listed = gettext(", ").join(on + flips) or gettext("no augmentation (all identical)")
+        return gettext("{n} samples: {settings}").format(n=len(self.state), settings=listed) + note

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from .._validation import short_repr
+from ..i18n import gettext
 from .controls import check_control_value
 
 if TYPE_CHECKING:
@@ -126,7 +127,9 @@ class FigureDashboard:
                 if not isinstance(value, bool) and not isinstance(owner.value, bool):
                     check_control_value(name, owner, value)
             except ValueError as error:
-                self._explain_refusal(f"{error}; kept {short_repr(owner.value)}")
+                self._explain_refusal(
+                    gettext("{error}; kept {value}").format(error=error, value=short_repr(owner.value))
+                )
                 return owner.value
             return original(owner, proposal) if original is not None else value
 
@@ -216,7 +219,7 @@ class FigureDashboard:
             finally:
                 self._batch = False
             self.refresh()
-            self._explain_refusal(f"{error}; kept the previous settings")
+            self._explain_refusal(gettext("{error}; kept the previous settings").format(error=error))
 
     def refresh(self):
         """Recompute from the controls and redraw; returns the new state."""

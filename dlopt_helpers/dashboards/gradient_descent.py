@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_finite_array, check_float, check_int
+from ..i18n import gettext
 from ..optim import GDRun, gradient_descent_linear
 from ..plotting import COLORS, new_figure
 from .base import ON_TOP, FigureDashboard, message_text, wrap_message
@@ -133,10 +134,14 @@ class GradientDescentDashboard(FigureDashboard):
         self.line_min.set_data([0, steps], [loss_best, loss_best])
         self.ax_loss.set_xlim(-0.5, step_axis_end(steps) + 0.5)
         w, b = (float(np.round(v, 3)) + 0.0 for v in (run.weights[last], run.biases[last]))
-        self.text_fit.set_text(f"w = {w:.3f}, b = {b:.3f}  (step {last})")
+        self.text_fit.set_text(gettext("w = {w:.3f}, b = {b:.3f}  (step {step})").format(w=w, b=b, step=last))
         if run.diverged:  # the message, on three short lines
             self.message.set_text(wrap_message(run.message.replace(": ", ":\n", 1).replace(" (", "\n(", 1)))
         else:
-            self.message.set_text(f"η = {learning_rate:.3g} (stable below {run.stable_below:.3g})\n{run.message}")
+            self.message.set_text(
+                gettext("η = {rate:.3g} (stable below {stable:.3g})\n{message}").format(
+                    rate=learning_rate, stable=run.stable_below, message=run.message
+                )
+            )
         self.message.set_color(COLORS[3] if run.diverged else "black")
         return run

@@ -7,6 +7,7 @@ import numpy as np
 from .. import optim
 from .._validation import SEED_MAX, check_choice, check_float, check_int
 from ..divergence import find_divergence
+from ..i18n import gettext
 from ..plotting import COLORS, new_figure
 from .base import FigureDashboard, message_text
 from .controls import learning_rate_slider
@@ -69,7 +70,11 @@ class KerasTrainingDashboard(FigureDashboard):
         # plain-text symbols, not icon fonts: Voila loads its icon font from a CDN, which fails offline
         self.buttons = {
             name: widgets.Button(description=label, layout=widgets.Layout(width="6.5em"))
-            for name, label in (("start", "▶ Start"), ("pause", "⏸ Pause"), ("reset", "↺ Reset"))
+            for name, label in (
+                ("start", gettext("▶ Start")),
+                ("pause", gettext("⏸ Pause")),
+                ("reset", gettext("↺ Reset")),
+            )
         }
         self.buttons["start"].on_click(lambda _: self.start())
         self.buttons["pause"].on_click(lambda _: self.pause())
@@ -227,14 +232,20 @@ class KerasTrainingDashboard(FigureDashboard):
             if self.divergence is not None and self.divergence.kind == "chance":
                 what = self.divergence.note.replace(", then", ",\nthen", 1)
             else:
-                what = f"loss {self.history['loss'][-1]:.3g}"
-            return f"diverged at step {self.diverged_at}: {what}\nlearning rate too large; lower it and press Reset"
+                what = gettext("loss {loss:.3g}").format(loss=self.history["loss"][-1])
+            return gettext("diverged at step {step}: {what}\nlearning rate too large; lower it and press Reset").format(
+                step=self.diverged_at, what=what
+            )
         if not steps:
-            return "press Start"
-        text = f"step {steps[-1]}: validation accuracy {self.history['val_accuracy'][-1]:.3f}"
+            return gettext("press Start")
+        text = gettext("step {step}: validation accuracy {accuracy:.3f}").format(
+            step=steps[-1], accuracy=self.history["val_accuracy"][-1]
+        )
         if self.at_limit:
-            return f"{text}\nreached the step limit {self.step_limit}: press Reset to train again"
-        return text + ("  (training…)" if self.running else "")
+            return gettext("{text}\nreached the step limit {limit}: press Reset to train again").format(
+                text=text, limit=self.step_limit
+            )
+        return text + (gettext("  (training…)") if self.running else "")
 
     def update(self, learning_rate):
         """Apply the slider to the running model (no rebuild) and redraw; returns ``history``."""

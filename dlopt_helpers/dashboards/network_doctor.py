@@ -11,6 +11,7 @@ import numpy as np
 
 from .._validation import SEED_MAX, check_bool, check_choice, check_float, check_int
 from ..env import one_blas_thread
+from ..i18n import gettext
 from ..plotting import COLORS, new_figure
 from .base import ON_TOP, FigureDashboard, wrap_message
 from .controls import fit_labels
@@ -127,7 +128,10 @@ class NetworkDoctorDashboard(FigureDashboard):
             "residual": widgets.Checkbox(value=residual, description="skip connections (residual)", indent=False),
         }
         fit_labels(self.controls, width="300px")
-        label = f"▶ train {self.epochs} epoch" + ("s" if self.epochs > 1 else "")  # a text symbol: no icon font
+        # a text symbol: no icon font
+        label = (gettext("▶ train {n} epochs") if self.epochs > 1 else gettext("▶ train {n} epoch")).format(
+            n=self.epochs
+        )
         self.train_button = widgets.Button(description=label, layout=widgets.Layout(width="11em"))
         self.train_button.on_click(lambda _: self.train())
         self.progress = widgets.IntProgress(value=0, min=0, max=self.steps, description="", bar_style="")
@@ -342,24 +346,37 @@ class NetworkDoctorDashboard(FigureDashboard):
     def _training_text(self) -> str:
         label = self.train_button.description.removeprefix("▶ ")
         if self.history is None:
-            return f"press ▶ {label}"
+            return gettext("press ▶ {label}").format(label=label)
         losses, found = self.history["losses"], self.history.get("divergence")
         if "start" not in self.history:  # between epochs, while training
-            return f"training… epoch {len(losses) // self.steps_per_epoch} of {self.epochs}"
+            return gettext("training… epoch {epoch} of {epochs}").format(
+                epoch=len(losses) // self.steps_per_epoch, epochs=self.epochs
+            )
         if found is not None:
             why = {
-                "non_finite": "the activations or the updates overflowed",
-                "exploding": "a million times its start: exploding updates"
+                "non_finite": gettext("the activations or the updates overflowed"),
+                "exploding": gettext("a million times its start: exploding updates")
                 if self.history["start"] is not None
-                else f"above 10 ln 10 = {10 * math.log(self.num_classes):.3g}: exploding updates",
+                else gettext("above 10 ln 10 = {limit:.3g}: exploding updates").format(
+                    limit=10 * math.log(self.num_classes)
+                ),
             }.get(found.kind, found.note)
             loss = self.history["chunk_loss"]
-            return wrap_message(f"diverged at step {self.history['diverged_at']}: loss {loss:.3g}\n{why}", 60)
+            return wrap_message(
+                gettext("diverged at step {step}: loss {loss:.3g}\n{why}").format(
+                    step=self.history["diverged_at"], loss=loss, why=why
+                ),
+                60,
+            )
         per_epoch = self.steps_per_epoch
         first, last = float(np.mean(losses[:per_epoch])), float(np.mean(losses[-per_epoch:]))
-        text = f"mean loss: epoch 1 {first:.3g}, epoch {self.epochs} {last:.3g}"
+        text = gettext("mean loss: epoch 1 {first:.3g}, epoch {epochs} {last:.3g}").format(
+            first=first, epochs=self.epochs, last=last
+        )
         if self.history["start"] is not None:  # the first batch: the network's outputs are huge before any step
-            text += f"\nthe first batch's loss {self.history['start']:.3g} is above 10 ln 10: huge logits at the start"
+            text += "\n" + gettext(
+                "the first batch's loss {loss:.3g} is above 10 ln 10: huge logits at the start"
+            ).format(loss=self.history["start"])
         return wrap_message(text, 60)
 
     # -- display -------------------------------------------------------------------------------------

@@ -109,7 +109,7 @@ class OptimizerDashboard(FigureDashboard):
         self.curve.set_data(np.arange(len(run.losses)), np.clip(run.losses, low, high * 10))
         self.ax_loss.set_xlim(-0.5, self.layout_key(learning_rate, optimizer, momentum, steps, surface)[1] + 0.5)
         uses_momentum = optimizer in ("momentum", "nesterov")
-        header = f"{optimizer}, η = {learning_rate:.3g}" + (f", μ = {momentum:.2f}" if uses_momentum else "")
+        header = f"{optimizer}, η = {learning_rate:.3g}" + (f", μ = {momentum:.2f}" if uses_momentum else "")  # symbols
         body = wrap_message(run.message.replace(": ", ":\n", 1)) if run.diverged else run.message
         self.message.set_text(f"{header}\n{body}")
         self.message.set_color(COLORS[3] if run.diverged else "black")

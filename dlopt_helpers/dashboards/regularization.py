@@ -7,6 +7,7 @@ import functools
 import numpy as np
 
 from .._validation import check_choice, check_float, check_int
+from ..i18n import gettext
 from ..plotting import COLORS, new_figure
 from .base import ON_TOP, FigureDashboard
 from .controls import fit_labels
@@ -182,7 +183,7 @@ class RegularizationDashboard(FigureDashboard):
         self.ax_error.plot(self.ALPHAS, curves[:, 0], color=COLORS[0], label="train")
         self.ax_error.plot(self.ALPHAS, curves[:, 1], color=COLORS[1], label="validation")
         best = self.ALPHAS[np.argmin(curves[:, 1])]
-        self.ax_error.axvline(best, color="0.5", ls=":", lw=1, label=f"best α {best:.2g}")
+        self.ax_error.axvline(best, color="0.5", ls=":", lw=1, label=gettext("best α {alpha:.2g}").format(alpha=best))
         self.ax_error.set_ylim(max(curves.min() * 0.7, 1e-3), min(curves.max() * 1.5, 1e3))
         self.ax_error.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=7.5, frameon=False)
         limit = self.coefficient_limit(penalty, l1_ratio, degree)
@@ -225,10 +226,20 @@ class RegularizationDashboard(FigureDashboard):
         self.marker_val.set_data([alpha], [val_error])
         zeros = int(np.sum(coef == 0))
         largest = float(np.max(np.abs(coef), initial=0.0))
-        beyond = f", {out.size} beyond the axis (▲▼)" if out.size else ""
+        beyond = gettext(", {count} beyond the axis (▲▼)").format(count=out.size) if out.size else ""
         self.message.set_text(
-            f"alpha = {alpha:.2g}: train MSE {train_error:.3f}, validation MSE {val_error:.3f}\n"
-            f"{zeros} of {len(coef)} coefficients exactly 0; largest |coef| {largest:.3g}{beyond}"
+            gettext(
+                "alpha = {alpha:.2g}: train MSE {train:.3f}, validation MSE {val:.3f}\n"
+                "{zeros} of {count} coefficients exactly 0; largest |coef| {largest:.3g}{beyond}"
+            ).format(
+                alpha=alpha,
+                train=train_error,
+                val=val_error,
+                zeros=zeros,
+                count=len(coef),
+                largest=largest,
+                beyond=beyond,
+            )
         )
         self.controls["l1_ratio"].disabled = penalty != "elastic_net"
         return {
@@ -236,7 +247,9 @@ class RegularizationDashboard(FigureDashboard):
             "train_error": train_error,
             "val_error": val_error,
             "zeros": zeros,
-            "message": f"train MSE {train_error:.3f}, validation MSE {val_error:.3f}, {zeros} zero coefficients",
+            "message": gettext("train MSE {train:.3f}, validation MSE {val:.3f}, {zeros} zero coefficients").format(
+                train=train_error, val=val_error, zeros=zeros
+            ),
         }
 
     def status_message(self) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from .._validation import InvalidParameterError, check_choice, check_int, short_repr
+from ..i18n import N_, gettext
 from ..plotting import new_figure, text_color
 from ..tuning import bin_values
 from .base import FigureDashboard
@@ -40,7 +41,7 @@ class SearchExplorer(FigureDashboard):
     bins : int in [2, 12]
     """
 
-    REDUCTIONS = ("best", "mean")
+    REDUCTIONS = (N_("best"), N_("mean"))  # marked for the catalog: the title names the one chosen
     #: every (x, y, reduce) frame shown is kept: toggling back and forth only swaps images
     FRAME_CACHE = 64
     #: and the background of every pair of axes (ticks, labels, colour bar): a pair seen before redraws no axes
@@ -160,8 +161,8 @@ class SearchExplorer(FigureDashboard):
             self.mesh.set_data(np.full((1, 1), np.nan))
             for text in self.texts:
                 text.set_text("")
-            self.ax.set_title("choose two different hyper-parameters for the axes")
-            self._message = "choose two different hyper-parameters for the axes"
+            self.ax.set_title(gettext("choose two different hyper-parameters for the axes"))
+            self._message = gettext("choose two different hyper-parameters for the axes")
             return None
         if self._layout != (x, y):
             self._set_layout(x, y)
@@ -171,18 +172,25 @@ class SearchExplorer(FigureDashboard):
         for text, (i, j) in zip(self.texts, np.ndindex(grid.shape)):
             text.set_text("" if counts[i, j] == 0 else f"{grid[i, j]:.3f}\n({counts[i, j]})")
             text.set_color(text_color(colours[i, j]) if np.isfinite(grid[i, j]) else "black")
-        self.ax.set_title(f"{reduce} {self.score_name} per cell (trials in brackets)")
+        self.ax.set_title(
+            gettext("{reduce} {score} per cell (trials in brackets)").format(
+                reduce=gettext(reduce), score=gettext(self.score_name)
+            )
+        )
         if not np.isfinite(grid).any():
-            self._message = f"{len(self.scores)} trials; no finite {self.score_name}"
+            self._message = gettext("{n} trials; no finite {score}").format(
+                n=len(self.scores), score=gettext(self.score_name)
+            )
             return grid
         i, j = np.unravel_index(int(np.nanargmax(grid)), grid.shape)  # the first best cell, as the toggle reduces
         where = f"{x} {self.labels[x][j]}, {y} {self.labels[y][i]}"
         if reduce == "best":
-            self._message = f"{len(self.scores)} trials; best {self.score_name} {grid[i, j]:.4f}: one trial at {where}"
+            self._message = gettext("{n} trials; best {score} {value:.4f}: one trial at {where}").format(
+                n=len(self.scores), score=gettext(self.score_name), value=grid[i, j], where=where
+            )
         else:
-            self._message = (
-                f"{len(self.scores)} trials; best mean {self.score_name} {grid[i, j]:.4f}: "
-                f"the {counts[i, j]} trials at {where}"
+            self._message = gettext("{n} trials; best mean {score} {value:.4f}: the {count} trials at {where}").format(
+                n=len(self.scores), score=gettext(self.score_name), value=grid[i, j], count=counts[i, j], where=where
             )
         return grid
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import gettext
 from .registry import Mismatch, case, register, same_function
 
 NOTEBOOK = "04_regularization"
@@ -139,15 +140,16 @@ def noisy_accuracies(alpha: float, seeds=NOISY_SEEDS) -> list[float]:
 def _reaches_noisy_target(answer, expected) -> bool:
     """Re-train with the learner's ``alpha`` over 3 seeds; the mean validation accuracy must reach the target."""
     if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
-        raise Mismatch(f"give alpha as one number, got {type(answer).__name__}")
+        raise Mismatch(gettext("give alpha as one number, got {type}").format(type=type(answer).__name__))
     if not (np.isfinite(answer) and 0 <= answer <= 1e4):
-        raise Mismatch(f"alpha must be a number between 0 and 10,000, got {answer!r}")
+        raise Mismatch(gettext("alpha must be a number between 0 and 10,000, got {answer!r}").format(answer=answer))
     accuracies = noisy_accuracies(float(answer))
     mean = float(np.mean(accuracies))
     if mean < NOISY_TARGET:
         raise Mismatch(
-            f"mean validation accuracy {mean:.3f} over {len(accuracies)} seeds with alpha={float(answer):g}, "
-            f"the target is {NOISY_TARGET}"
+            gettext(
+                "mean validation accuracy {mean:.3f} over {seeds} seeds with alpha={alpha:g}, the target is {target}"
+            ).format(mean=mean, seeds=len(accuracies), alpha=float(answer), target=NOISY_TARGET)
         )
     return True
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import gettext
 from .registry import Mismatch, case, register, same_function
 
 NOTEBOOK = "07_hyperparameter_tuning"
@@ -99,16 +100,18 @@ def _search_space_reaches_target(answer, expected) -> bool:
     from ..data import load_digits_images
 
     if not isinstance(answer, dict) or set(answer) != {"C", "gamma"}:
-        raise Mismatch('give a dict {"C": (low, high), "gamma": (low, high)}')
+        raise Mismatch(gettext('give a dict like `{"C": (low, high), "gamma": (low, high)}`'))
     for name, bounds in answer.items():
         try:
             low, high = (float(b) for b in bounds)
         except (TypeError, ValueError):
-            raise Mismatch(f"{name}: give two numbers (low, high)") from None
+            raise Mismatch(gettext("{name}: give two numbers (low, high)").format(name=name)) from None
         if not (low >= 1e-6 and high <= 1e4):
-            raise Mismatch(f"{name}: keep the range within [1e-6, 1e4]")
+            raise Mismatch(gettext("{name}: keep the range within [1e-6, 1e4]").format(name=name))
         if not high >= 10 * low:
-            raise Mismatch(f"{name}: a search space spans at least a factor of 10 (high ≥ 10 · low)")
+            raise Mismatch(
+                gettext("{name}: a search space spans at least a factor of 10 (high ≥ 10 · low)").format(name=name)
+            )
     digits = load_digits_images(seed=0)
     x = digits.x_train.reshape(len(digits.x_train), -1)
     x_val = digits.x_val.reshape(len(digits.x_val), -1)
@@ -123,8 +126,10 @@ def _search_space_reaches_target(answer, expected) -> bool:
     mean = float(np.mean(best))
     if mean < TARGET_ACCURACY:
         raise Mismatch(
-            f"mean best validation accuracy {mean:.3f} over {len(best)} searches (worst {min(best):.3f}), "
-            f"the target is {TARGET_ACCURACY}"
+            gettext(
+                "mean best validation accuracy {mean:.3f} over {searches} searches (worst {worst:.3f}), "
+                "the target is {target}"
+            ).format(mean=mean, searches=len(best), worst=min(best), target=TARGET_ACCURACY)
         )
     return True
 

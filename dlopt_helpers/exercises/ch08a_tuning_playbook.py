@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from ..i18n import gettext
 from .registry import Mismatch, case, close_to, register, same_function
 
 NOTEBOOK = "08a_tuning_playbook"
@@ -62,7 +63,7 @@ TARGET_ACCURACY, SEEDS = 0.85, (0, 1, 2)
 def _reaches_target(answer, expected) -> bool:
     """Re-run the chapter's trial at batch 256 with the learner's rate; the mean validation accuracy must reach it."""
     if isinstance(answer, bool) or not isinstance(answer, (int, float, np.floating)) or not 0 < answer < 100:
-        raise Mismatch("give one learning rate, a number between 0 and 100")
+        raise Mismatch(gettext("give one learning rate, a number between 0 and 100"))
     from ..data import load_digits_images
     from ..deep import NumpyMLP
 
@@ -81,9 +82,10 @@ def _reaches_target(answer, expected) -> bool:
     if mean < TARGET_ACCURACY:
         diverged = sum(a == 0.1 for a in accuracies)
         raise Mismatch(
-            f"mean validation accuracy {mean:.3f} over {len(SEEDS)} seeds"
-            + (f" ({diverged} diverged)" if diverged else "")
-            + f", the target is {TARGET_ACCURACY}"
+            gettext("mean validation accuracy {mean:.3f} over {seeds} seeds, the target is {target}").format(
+                mean=mean, seeds=len(SEEDS), target=TARGET_ACCURACY
+            )
+            + (gettext(" ({diverged} diverged)").format(diverged=diverged) if diverged else "")
         )
     return True
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import InvalidParameterError, short_repr
+from ..i18n import gettext as _
+from ..i18n import pgettext
 
 __all__ = [
     "check",
@@ -176,55 +178,69 @@ def same_function(*cases: tuple | Case, rtol: float = 1e-5, atol: float = 1e-7):
         """Why ``got`` is not ``want`` (``None`` when they agree)."""
         if isinstance(want, (tuple, list)):
             if not isinstance(got, (tuple, list)):
-                return f"returned {type(got).__name__}, expected a {type(want).__name__} of {len(want)} items"
+                return _("returned {got}, expected a {want} of {count} items").format(
+                    got=type(got).__name__, want=type(want).__name__, count=len(want)
+                )
             if len(got) != len(want):
-                return f"returned {len(got)} items, expected {len(want)}"
+                return _("returned {got} items, expected {want}").format(got=len(got), want=len(want))
             for index, (g, w) in enumerate(zip(got, want, strict=True)):
                 reason = difference(g, w)
                 if reason:
-                    return f"item {index}: {reason}"
+                    return _("item {index}: {reason}").format(index=index, reason=reason)
             return None
         if want is None or isinstance(want, str):  # a word or "nothing" is compared as is
-            return None if got == want else f"returned {_echo(got, 60)}"
+            return None if got == want else _("returned {answer}").format(answer=_echo(got, 60))
         if got is None:
-            return "returned None (a missing `return`?)"
+            return _("returned None (a missing `return`?)")
         try:
             a = np.asarray(got, dtype=np.float64)
         except (TypeError, ValueError):
-            return f"returned {type(got).__name__}, not a number or array"
+            return _("returned {type}, not a number or array").format(type=type(got).__name__)
         b = np.asarray(want, dtype=np.float64)
         if a.shape != b.shape:
-            return f"returned shape {a.shape}, expected shape {b.shape}"
+            return _("returned shape {got}, expected shape {want}").format(got=a.shape, want=b.shape)
         if np.allclose(a, b, rtol=rtol, atol=atol):
             return None
         if not np.all(np.isfinite(a)):
-            return "returned NaN or inf"
+            return _("returned NaN or inf")
         worst = float(np.max(np.abs(a - b)))
-        return f"returned values off by up to {worst:.3g}"
+        return _("returned values off by up to {worst:.3g}").format(worst=worst)
 
     def compare(answer, expected) -> bool:
         if not callable(answer):
-            raise Mismatch("pass the function itself (its name, without parentheses)")
+            raise Mismatch(_("pass the function itself (its name, without parentheses)"))
         if _is_empty(answer):
-            raise Pending("write the body of your function (and its `return`).")
+            raise Pending(_("write the body of your function (and its `return`)."))
         results = []
         for number, one in enumerate(cases, start=1):
-            label = f"case {number} of {len(cases)}" + (f" ({one.why})" if one.why else "")
+            label = _("case {number} of {count}").format(number=number, count=len(cases))
+            if one.why:
+                label += _(" ({reason})").format(reason=_(one.why))
             try:
                 got = answer(*copy.deepcopy(one.args))
             except Exception as error:  # the learner's code raised: name the case and the error
-                raise Mismatch(f"{label}: raised {type(error).__name__}: {_echo_text(str(error), 100)}") from None
+                raise Mismatch(
+                    _("{case}: raised {error}: {message}").format(
+                        case=label, error=type(error).__name__, message=_echo_text(str(error), 100)
+                    )
+                ) from None
             results.append((label, got, expected(*copy.deepcopy(one.args))))
         if all(got is None for _, got, want in results) and not any(want is None for *_, want in results):
-            raise Pending("your function returns None on every case: write its body (and its `return`).")
+            raise Pending(_("your function returns None on every case: write its body (and its `return`)."))
         for label, got, want in results:
             reason = difference(got, want)
             if reason:
-                raise Mismatch(f"{label}: {reason}")
+                raise Mismatch(_("{case}: {reason}").format(case=label, reason=reason))
         return True
 
     compare.kind = "code"
+    compare.cases = cases
     return compare
+
+
+def case_reasons(exercise: Exercise) -> list[str]:
+    """What each hidden case of a code exercise tests (its ``why`` texts; empty for other kinds)."""
+    return [one.why for one in getattr(exercise.compare, "cases", ()) if one.why]
 
 
 def _is_empty(function) -> bool:
@@ -250,7 +266,7 @@ def choice(*letters: str):
     def compare(answer, expected) -> bool:
         letter = answer.strip().strip("()").lower() if isinstance(answer, str) else None
         if letter not in allowed:
-            raise Mismatch(f"answer with one letter: {', '.join(repr(x) for x in allowed)}")
+            raise Mismatch(_("answer with one letter: {letters}").format(letters=", ".join(repr(x) for x in allowed)))
         return letter == expected
 
     compare.kind = "reading"
@@ -258,8 +274,17 @@ def choice(*letters: str):
 
 
 def same_word(answer, expected) -> bool:
-    """A word answer: case, surrounding spaces and hyphens do not matter (``"Data-Augmentation"``)."""
-    return isinstance(answer, str) and answer.strip().lower().replace("-", " ") == expected
+    """A word answer: case, surrounding spaces and hyphens do not matter (``"Data-Augmentation"``); the term's
+    Chinese name in the glossary counts too (``"数据增强"``), in either edition."""
+    if not isinstance(answer, str):
+        return False
+    from ..references import GLOSSARY
+
+    def normal(word: str) -> str:
+        return word.strip().lower().replace("-", " ")
+
+    chinese = {zh for en, zh, _ in GLOSSARY if normal(en) in (expected, expected.removesuffix("s"))}
+    return normal(answer) == expected or answer.strip() in chinese
 
 
 def exercises_for(notebook: str) -> list[Exercise]:
@@ -292,20 +317,38 @@ def check(exercise_id: str, answer) -> CheckResult:
         )
     exercise = EXERCISES[exercise_id]
     if answer is None or answer is Ellipsis:
-        return CheckResult(exercise_id, None, f"⏳ {exercise_id}: no answer yet. Hint: {exercise.hint}")
+        return CheckResult(exercise_id, None, _pending(exercise, _("no answer yet.")))
     expected = exercise.expected()
     reason = _echo(answer)
     try:
         correct = bool(exercise.compare(answer, expected))
     except Pending as pending:
-        return CheckResult(exercise_id, None, f"⏳ {exercise_id}: {pending} Hint: {exercise.hint}")
+        return CheckResult(exercise_id, None, _pending(exercise, str(pending)))
     except Mismatch as mismatch:
         correct, reason = False, str(mismatch)
     except Exception:
         correct = False
     if correct:
-        return CheckResult(exercise_id, True, f"✅ {exercise_id}: correct.")
-    return CheckResult(exercise_id, False, f"❌ {exercise_id}: not yet ({reason}). Hint: {exercise.hint}")
+        return CheckResult(exercise_id, True, _("✅ {id}: correct.").format(id=exercise_id))
+    return CheckResult(
+        exercise_id,
+        False,
+        _("❌ {id}: not yet ({reason}). Hint: {hint}").format(id=exercise_id, reason=reason, hint=hint(exercise)),
+    )
+
+
+def question(exercise: Exercise) -> str:
+    """The exercise's question in the current language (``dh.set_language``)."""
+    return pgettext(exercise.id, exercise.question)
+
+
+def hint(exercise: Exercise) -> str:
+    """The exercise's hint in the current language."""
+    return pgettext(exercise.id, exercise.hint)
+
+
+def _pending(exercise: Exercise, why: str) -> str:
+    return _("⏳ {id}: {why} Hint: {hint}").format(id=exercise.id, why=why, hint=hint(exercise))
 
 
 def grade(exercise_id: str, answer) -> CheckResult:

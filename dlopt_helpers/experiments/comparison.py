@@ -10,9 +10,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import SEED_MAX, check_float, check_int
+from ..i18n import N_, gettext
 
 MARK = "🎲"
 """The mark that starts every measured-result line (timings use ``⏱``)."""
+
+
+def _fails(verdict: str, mean: float, sem: float) -> str:
+    return gettext("claim fails: {verdict}: difference {mean:+.4g}, standard error {sem:.3g}").format(
+        verdict=verdict, mean=mean, sem=sem
+    )
+
+
+#: what results are measured over, as the 🎲 lines and claims name it (marked for the catalog)
+OVER = (N_("seeds"), N_("paired seeds"), N_("folds"), N_("paired folds"), N_("runs"), N_("paired runs"))
 
 
 class ClaimError(AssertionError):
@@ -57,7 +68,7 @@ class Summary:
         low, high = self.ci95
         mean, low, high = (_number(x, sign + fmt) for x in (self.mean, low, high))
         sd = _number(self.sd, fmt.replace("+", ""))  # a spread has no sign, even in a signed format
-        return f"{MARK} {label}: {mean} ± {sd}  [95% CI {low}, {high}]  {self.n} {over}"
+        return f"{MARK} {label}: {mean} ± {sd}  [95% CI {low}, {high}]  {self.n} {gettext(over)}"
 
 
 def _number(value: float, fmt: str) -> str:
@@ -224,21 +235,21 @@ class Comparison:
         difference = self._print_difference(arm, baseline, metric)
         k, rule = self._k(k)
         gain = difference.mean if self.higher_is_better[metric] else -difference.mean
-        verdict = f"{arm} beats {baseline} on {metric} ({rule}, {self._n()})"
+        verdict = gettext("{arm} beats {baseline} on {metric} ({rule}, {n})").format(
+            arm=arm, baseline=baseline, metric=metric, rule=rule, n=self._n()
+        )
         if not gain > k * difference.sem:
-            raise ClaimError(
-                f"claim fails: {verdict}: difference {difference.mean:+.4g}, standard error {difference.sem:.3g}"
-            )
-        print(f"✔ claim: {verdict}")
+            raise ClaimError(_fails(verdict, difference.mean, difference.sem))
+        print(gettext("✔ claim: {verdict}").format(verdict=verdict))
 
     def _k(self, k: float | None) -> tuple[float, str]:
         """The multiplier of the standard error, and how the claim line names it."""
         if k is None:
             from scipy import stats
 
-            return float(stats.t.ppf(0.975, len(self.seeds) - 1)), "95% CI of the difference"
+            return float(stats.t.ppf(0.975, len(self.seeds) - 1)), gettext("95% CI of the difference")
         k = check_float("k", k, 0, 10, low_inclusive=False)
-        return k, f"{k:g} standard errors"
+        return k, gettext("{k:g} standard errors").format(k=k)
 
     def claim_best(self, arm: str, metric: str | None = None, k: float | None = None) -> None:
         """Assert that ``arm`` beats every other arm (``claim_better`` against each)."""
@@ -259,12 +270,12 @@ class Comparison:
         difference = self._print_difference(arm, baseline, metric)
         k, rule = self._k(k)
         bound = abs(difference.mean) + k * difference.sem
-        verdict = f"{arm} and {baseline} differ by less than {margin:g} on {metric} ({rule}, {self._n()})"
+        verdict = gettext("{arm} and {baseline} differ by less than {margin:g} on {metric} ({rule}, {n})").format(
+            arm=arm, baseline=baseline, margin=margin, metric=metric, rule=rule, n=self._n()
+        )
         if not bound < margin:
-            raise ClaimError(
-                f"claim fails: {verdict}: difference {difference.mean:+.4g}, standard error {difference.sem:.3g}"
-            )
-        print(f"✔ claim: {verdict}")
+            raise ClaimError(_fails(verdict, difference.mean, difference.sem))
+        print(gettext("✔ claim: {verdict}").format(verdict=verdict))
 
     def claim_within(
         self, arm: str, low: float, high: float, metric: str | None = None, k: float | None = None
@@ -279,16 +290,24 @@ class Comparison:
         high = check_float("high", high)
         if not low < high:
             raise ValueError(f"low must be < high, got {low} and {high}")
+        default_rule = k is None
         k, rule = self._k(k)
-        rule = rule.replace(" of the difference", "")
+        if default_rule:  # an interval of one mean, not of a difference
+            rule = gettext("95% CI")
         summary = self.summary(arm, metric)
-        verdict = f"{metric} of {arm} lies in [{low:g}, {high:g}] ({rule}, {self._n()})"
+        verdict = gettext("{metric} of {arm} lies in [{low:g}, {high:g}] ({rule}, {n})").format(
+            metric=metric, arm=arm, low=low, high=high, rule=rule, n=self._n()
+        )
         if not (low <= summary.mean - k * summary.sem and summary.mean + k * summary.sem <= high):
-            raise ClaimError(f"claim fails: {verdict}: mean {summary.mean:.4g}, standard error {summary.sem:.3g}")
-        print(f"✔ claim: {verdict}")
+            raise ClaimError(
+                gettext("claim fails: {verdict}: mean {mean:.4g}, standard error {sem:.3g}").format(
+                    verdict=verdict, mean=summary.mean, sem=summary.sem
+                )
+            )
+        print(gettext("✔ claim: {verdict}").format(verdict=verdict))
 
     def _n(self) -> str:
-        return f"{len(self.seeds)} {self.over}"
+        return f"{len(self.seeds)} {gettext(self.over)}"
 
     # -- drawing -------------------------------------------------------------------------
     def plot(self, metric: str | None = None, ax=None, title: str | None = None):
@@ -319,7 +338,7 @@ class Comparison:
             )
         ax.set_yticks(range(len(self.arms)), self.arms)
         ax.set_ylim(len(self.arms) - 0.5, -0.5)
-        ax.set_xlabel(f"{metric} (dots: {self._n()}; black: mean and 95% CI)")
+        ax.set_xlabel(gettext("{metric} (dots: {n}; black: mean and 95% CI)").format(metric=metric, n=self._n()))
         if title:
             ax.set_title(title)
         return fig

@@ -8,6 +8,7 @@ import numpy as np
 
 from .._validation import check_finite_array, check_float, check_int
 from ..divergence import Divergence
+from ..i18n import gettext
 from .runs import RunReport
 
 # ----------------------------------------------------------------------------- gradient descent on a line (notebook 01)
@@ -33,8 +34,10 @@ class GDRun(RunReport):
     @property
     def message(self) -> str:
         if self.diverged:
-            return self.divergence_message(f" (stable below {self.stable_below:.3g})")
-        return f"final loss {self.losses[-1]:.4f} after {len(self.losses) - 1} steps"
+            return self.divergence_message(gettext(" (stable below {rate:.3g})").format(rate=self.stable_below))
+        return gettext("final loss {loss:.4f} after {steps} steps").format(
+            loss=self.losses[-1], steps=len(self.losses) - 1
+        )
 
 
 def gradient_descent_linear(
@@ -92,8 +95,9 @@ def gradient_descent_linear(
                         0,
                         "non_finite",
                         "start",
-                        f"the start w0 = {float(w):.3g}, b0 = {float(b):.3g} gives a "
-                        f"loss that is not finite; start nearer the data",
+                        gettext(
+                            "the start w0 = {w:.3g}, b0 = {b:.3g} gives a loss that is not finite; start nearer the data"
+                        ).format(w=float(w), b=float(b)),
                     ),
                 )
                 break

@@ -9,6 +9,7 @@ import numpy as np
 
 from .._validation import check_finite_array, check_int
 from ..divergence import Divergence, surface_divergence
+from ..i18n import gettext
 from .rules import Optimizer, _scheduled_rate
 from .surfaces import Surface
 
@@ -57,7 +58,7 @@ class Trajectory(RunReport):
     def message(self) -> str:
         if self.diverged:
             return self.divergence_message()
-        return f"loss {self.losses[-1]:.4g} after {len(self.losses) - 1} steps"
+        return gettext("loss {loss:.4g} after {steps} steps").format(loss=self.losses[-1], steps=len(self.losses) - 1)
 
 
 def run_optimizer(surface: Surface, optimizer: Optimizer, steps: int = 100, start=None) -> Trajectory:

@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from servers import ROOT, free_port, group_alive, server  # noqa: F401  (re-exported for the tests)
+from servers import ROOT, free_port, group_alive, lab_settings_lock, server  # noqa: F401  (re-exported for the tests)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 # flags for a closed network and no sandbox as root (see the env notes): no background connections at all
@@ -74,6 +74,7 @@ def browser_context(tmp_path_factory):
             headless=True,
             args=CHROMIUM_ARGS,
             viewport={"width": 1280, "height": 900},
+            env={**os.environ, "FONTCONFIG_FILE": str(_fonts_with_cjk(tmp_path_factory.mktemp("fonts")))},
         )
         try:
             yield context
@@ -83,6 +84,23 @@ def browser_context(tmp_path_factory):
     while _chromium_running(profile) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _chromium_running(profile), "Chromium outlived the tests"
+
+
+def _fonts_with_cjk(folder: Path) -> Path:
+    """A fontconfig file: the system's fonts plus the CJK font the course installs (mplfonts), so Chinese
+    renders even where no CJK font package is installed (.ci/run also installs Debian's fonts-noto-cjk)."""
+    from dlopt_helpers.i18n import cjk_font_path
+
+    font = cjk_font_path()
+    extra = f"<dir>{font.parent}</dir>" if font else ""
+    config = folder / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f'<include ignore_missing="yes">/etc/fonts/fonts.conf</include>{extra}'
+        f"<cachedir>{folder / 'cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    return config
 
 
 def _chromium_running(profile: Path) -> bool:

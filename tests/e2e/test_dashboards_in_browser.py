@@ -6,6 +6,7 @@ screenshot into docs/ for the README.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -15,7 +16,17 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from .conftest import ROOT, PageProblems, free_port, kernel_tracebacks, lab_token_url, new_token, server, status_json
+from .conftest import (
+    ROOT,
+    PageProblems,
+    free_port,
+    kernel_tracebacks,
+    lab_settings_lock,
+    lab_token_url,
+    new_token,
+    server,
+    status_json,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -129,22 +140,32 @@ def _reopen_the_next_day(page, port: int, token: str, saved: Path, screenshots) 
     restored.screenshot(path=screenshots / "lab-reopened-optimizer.png")  # the saved, static view
 
 
-def test_gradient_descent_notebook_in_jupyterlab(browser_context, jupyter_env, screenshots, tmp_path):
+@contextlib.contextmanager
+def _lab(browser_context, jupyter_env, notebook: Path, lang: str, lab_root: Path):
+    """``make lab LANG=...`` on a copy of ``notebook`` (Lab saves what it runs, and notebooks/ must stay as
+    committed); yields (page, port, token, problems) with the notebook open and its kernel connected."""
     port, token = free_port(), new_token()
     args = (
         f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.port_retries=0 "
         f"--IdentityProvider.token={token} --LabApp.expose_app_in_browser=True"
+        # its own workspace: Lab would restore the last test's open notebook, which is not in this root
+        f" --LabApp.workspaces_dir={lab_root.parent / 'workspaces'}"
     )
-    # a copy: Lab saves (and may autosave) the notebook it runs, and notebooks/ must stay as committed
-    lab_root = tmp_path / "lab"
     lab_root.mkdir()
-    shutil.copy(ROOT / "notebooks" / "03_gradient_descent.ipynb", lab_root)
-    command = ["make", "--no-print-directory", "lab", f"LAB_ROOT={lab_root}", f"LAB_ARGS={args}"]
-    with server(command, lab_token_url(port, token, "api/status"), jupyter_env):
+    shutil.copy(notebook, lab_root)
+    command = ["make", "--no-print-directory", "lab", f"LANG={lang}", f"LAB_ROOT={lab_root}", f"LAB_ARGS={args}"]
+    with lab_settings_lock(), server(command, lab_token_url(port, token, "api/status"), jupyter_env):
         page = browser_context.new_page()
         problems = PageProblems(page)
-        page.goto(lab_token_url(port, token, "lab/tree/03_gradient_descent.ipynb"), timeout=60_000)
+        page.goto(lab_token_url(port, token, f"lab/tree/{notebook.name}"), timeout=60_000)
         _wait_for_kernel(page)
+        yield page, port, token, problems
+
+
+def test_gradient_descent_notebook_in_jupyterlab(browser_context, jupyter_env, screenshots, tmp_path):
+    lab_root = tmp_path / "lab"
+    notebook = ROOT / "notebooks" / "03_gradient_descent.ipynb"
+    with _lab(browser_context, jupyter_env, notebook, "C.UTF-8", lab_root) as (page, port, token, problems):
         page.evaluate(
             "() => { window.dloptRunAll = undefined; window.jupyterapp.commands"
             ".execute('notebook:run-all-cells').then(ok => { window.dloptRunAll = ok; }); }"
@@ -166,15 +187,40 @@ def test_gradient_descent_notebook_in_jupyterlab(browser_context, jupyter_env, s
         page.close()
 
 
-def test_dashboards_app_in_voila(browser_context, jupyter_env, screenshots):
+@contextlib.contextmanager
+def _voila_app(browser_context, jupyter_env, lang: str):
+    """``make dashboards LANG=...`` on a free port, its page open; on leaving: no traceback, no page error."""
     port = free_port()
     args = f"--no-browser --port={port} --Voila.ip=127.0.0.1"
-    command = ["make", "--no-print-directory", "dashboards", f"VOILA_ARGS={args}"]
+    command = ["make", "--no-print-directory", "dashboards", f"LANG={lang}", f"VOILA_ARGS={args}"]
     with server(command, f"http://127.0.0.1:{port}/api/status", jupyter_env):
         page = browser_context.new_page()
         problems = PageProblems(page)
         page.goto(f"http://127.0.0.1:{port}/", timeout=180_000)
         page.wait_for_selector(".dlopt-status", timeout=180_000)
+        yield page
+        assert kernel_tracebacks(page) == []
+        problems.assert_none()
+        page.close()
+
+
+def _raise_the_rate_until(page, dashboard, label: str, word: str) -> str:
+    """Press → on the slider labelled ``label`` until the status line says ``word``; returns the status."""
+    dashboard.scroll_into_view_if_needed()
+    src = dashboard.locator(".widget-image").get_attribute("src")
+    handle = dashboard.locator(".widget-slider", has_text=label).locator(".noUi-handle")
+    handle.focus()
+    status = dashboard.locator(".dlopt-status")
+    for _ in range(40):
+        if word in status.inner_text():
+            break
+        handle.press("ArrowRight")
+        src = _wait_for_redraw(page, dashboard, src, "raising the learning rate")
+    return status.inner_text()
+
+
+def test_dashboards_app_in_voila(browser_context, jupyter_env, screenshots):
+    with _voila_app(browser_context, jupyter_env, "C.UTF-8") as page:
         # one status line per dashboard the app's notebook makes (names from the registry, not a fixed count)
         import json
 
@@ -194,18 +240,56 @@ def test_dashboards_app_in_voila(browser_context, jupyter_env, screenshots):
         _drive_optimizer_dashboard(page, _dashboard(page, 1), screenshots, "voila-optimizer")
 
         gradient = _dashboard(page, 0)  # notebook 01's dashboard: learning rate 0.1, stable below 1
-        gradient.scroll_into_view_if_needed()
-        src = gradient.locator(".widget-image").get_attribute("src")
-        handle = gradient.locator(".widget-slider", has_text="learning rate").locator(".noUi-handle")
-        handle.focus()
-        status = gradient.locator(".dlopt-status")
-        for _ in range(40):
-            if "diverged at step" in status.inner_text():
-                break
-            handle.press("ArrowRight")
-            src = _wait_for_redraw(page, gradient, src, "raising the learning rate")
-        assert "diverged at step" in status.inner_text()
+        assert "diverged at step" in _raise_the_rate_until(page, gradient, "learning rate", "diverged at step")
         gradient.screenshot(path=screenshots / "voila-gradient-diverged.png")
-        assert kernel_tracebacks(page) == []
+
+
+def _cjk_renders(page, screenshots, prefix: str) -> None:
+    """Look at pixels, not the DOM: two different Chinese words drawn in the notebook's font must differ from
+    each other and from characters no font has (which every browser draws as the same empty box)."""
+    page.evaluate(
+        """() => {
+            const box = document.createElement('div');
+            box.id = 'dlopt-glyphs';
+            box.className = 'jp-RenderedHTMLCommon';
+            box.style = 'position:fixed;top:0;left:0;z-index:99999;background:white;font-size:28px;padding:4px';
+            for (const [id, text] of [['a', '梯度下降'], ['b', '正则化项'], ['none', '\ue000\ue001\ue002\ue003']]) {
+                const span = document.createElement('span');
+                span.id = 'dlopt-glyphs-' + id;
+                span.textContent = text;
+                span.style = 'display:inline-block;margin:4px';
+                box.appendChild(span);
+            }
+            document.body.appendChild(box);
+        }"""
+    )
+    shots = {k: page.locator(f"#dlopt-glyphs-{k}").screenshot() for k in ("a", "b", "none")}
+    page.locator("#dlopt-glyphs").screenshot(path=screenshots / f"{prefix}-glyphs.png")
+    assert shots["a"] != shots["b"], "two different Chinese words render the same: empty boxes (no CJK font)"
+    assert shots["a"] != shots["none"] and shots["b"] != shots["none"], "Chinese renders as missing-glyph boxes"
+    page.evaluate("() => document.getElementById('dlopt-glyphs').remove()")
+
+
+def test_chinese_edition_in_jupyterlab(browser_context, jupyter_env, screenshots, tmp_path):
+    """make lab LANG=zh: the Chinese notebook in JupyterLab's Chinese interface, Chinese drawn as Chinese."""
+    notebook = ROOT / "notebooks" / "zh" / "00_background.ipynb"
+    with _lab(browser_context, jupyter_env, notebook, "zh", tmp_path / "lab") as (page, _port, _token, problems):
+        menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+        assert "文件" in menus and "File" not in menus, f"JupyterLab's menus are not in Chinese: {menus}"
+        heading = page.locator(".jp-RenderedMarkdown h1").first
+        assert "背景" in heading.inner_text() or "背景" in page.locator(".jp-RenderedMarkdown").first.inner_text()
+        _cjk_renders(page, screenshots, "lab-zh")
+        page.screenshot(path=screenshots / "lab-zh-00.png")
         problems.assert_none()
         page.close()
+
+
+def test_chinese_dashboards_app_in_voila(browser_context, jupyter_env, screenshots):
+    """make dashboards LANG=zh: the dashboards app in Chinese (labels, status lines, divergence message)."""
+    with _voila_app(browser_context, jupyter_env, "zh") as page:
+        gradient = _dashboard(page, 0)
+        assert gradient.locator(".widget-slider", has_text="学习率").count() == 1, "the slider's label is not Chinese"
+        status = _raise_the_rate_until(page, gradient, "学习率", "发散")
+        assert "发散" in status and "diverged" not in status, status
+        _cjk_renders(page, screenshots, "voila-zh")
+        gradient.screenshot(path=screenshots / "voila-zh-gradient-diverged.png")
