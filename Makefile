@@ -25,8 +25,8 @@ PYTEST_ARGS ?=
 # pytest-xdist workers per pass (tests spread one by one; a notebook's cells stay on one worker)
 TEST_JOBS ?= 2
 # the extras of pyproject.toml that make installs: Lab + Voila, the tests, ruff, dp-accounting (notebook 09),
-# nbgrader + bwrap (make student, make grade)
-EXTRAS ?= lab,test,dev,privacy,classroom
+# nbgrader + bwrap (make student, make grade), JupyterHub (make hub)
+EXTRAS ?= lab,test,dev,privacy,classroom,hub
 # make check: unit tests without the slow ones (training, subprocesses, servers) and the browser tests
 CHECK_MARKERS ?= not slow and not e2e
 
@@ -38,7 +38,8 @@ export PYTHONHASHSEED := 0
 export PYTHONPYCACHEPREFIX ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/dlopt/pycache
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv lab dashboards test check lint fmt test-e2e notebooks notebooks-zh translations nbclean nbcheck bench lock deps student grade clean
+
+.PHONY: help venv lab dashboards test check lint fmt test-e2e notebooks notebooks-zh translations nbclean nbcheck bench lock deps student grade hub clean
 
 help:
 	@echo "make lab        open the course in JupyterLab (creates .venv on first use); make lab LANG=zh: 中文版"
@@ -54,6 +55,7 @@ help:
 	@echo "make bench      run the benchmarks (print ratios against a baseline)"
 	@echo "make student    build the class edition: an nbgrader course, every chapter released (build/classroom)"
 	@echo "make grade      grade a class: make grade SUBMISSIONS=folder ASSIGNMENT=04_regularization"
+	@echo "make hub        the course on JupyterHub for a class, on this machine (127.0.0.1:8000; deploy/README.md)"
 	@echo "make lock       rewrite constraints.txt from the current .venv"
 	@echo "make deps       rewrite requirements.txt from pyproject.toml"
 	@echo "make clean      remove .venv"
@@ -89,7 +91,7 @@ dashboards: $(STAMP)
 # conftest.py: other thread pools, seeds in-process; Linux only: macOS has no CPU pinning, so there the
 # Chinese edition runs on all cores, with a message).
 # Trained numbers differ between the two; stored outputs must not (the 🎲 convention, README).
-test: lint
+test: lint $(PROXY)
 	$(BIN)/python -m pytest tests -n $(TEST_JOBS) $(PYTEST_ARGS)
 	$(BIN)/python -m pytest notebooks --ignore=notebooks/zh -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
 	if $(BIN)/python -c 'import os, sys; sys.exit(not hasattr(os, "sched_setaffinity"))'; then \
@@ -162,6 +164,21 @@ GRADE_ARGS ?=
 grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" -a -n "$(ASSIGNMENT)" || { echo "usage: make grade SUBMISSIONS=folder ASSIGNMENT=04_regularization"; exit 2; }
 	$(BIN)/python -m dlopt_helpers.classroom.grade $(SUBMISSIONS) --assignment $(ASSIGNMENT) --course $(STUDENT_DIR) $(GRADE_ARGS)
+
+# JupyterHub for a class on this machine (deploy/local/jupyterhub_config.py): JupyterHub from PyPI (the hub extra),
+# its proxy from npm, the learners' folders and the hub's state in HUB_DIR; HUB_PORT on 127.0.0.1
+HUB_DIR ?= build/hub
+HUB_PORT ?= 8000
+HUB_ARGS ?=
+# the hub's proxy, from npm (install time only), inside the venv: make clean removes it with the rest
+PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+$(PROXY):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix $(VENV)/node --silent --no-fund --no-audit --no-save configurable-http-proxy@5; \
+	else echo "npm not found: make hub and its browser test need it (Debian: apt-get install npm)"; fi
+
+hub: $(STAMP) $(PROXY)
+	DLOPT_HUB_DIR=$(abspath $(HUB_DIR)) DLOPT_HUB_PORT=$(HUB_PORT) $(BIN)/jupyterhub -f deploy/local/jupyterhub_config.py $(HUB_ARGS)
 
 clean:
 	rm -rf $(VENV)

