@@ -12,6 +12,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.dlopt-installed
+# the hub's proxy, from npm (install time only), inside the venv: make clean removes it with the rest
+PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 LAB_ARGS ?=
 # the course's language: Chinese when LANG starts with zh (make lab LANG=zh, or a zh_CN locale), else English
 COURSE_LANG := $(if $(filter zh%,$(LANG)),zh,en)
@@ -170,8 +172,6 @@ grade: $(STAMP)
 HUB_DIR ?= build/hub
 HUB_PORT ?= 8000
 HUB_ARGS ?=
-# the hub's proxy, from npm (install time only), inside the venv: make clean removes it with the rest
-PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 $(PROXY):
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm install --prefix $(VENV)/node --silent --no-fund --no-audit --no-save configurable-http-proxy@5; \
