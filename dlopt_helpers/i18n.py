@@ -17,7 +17,6 @@ that share their English (exercise questions and hints carry their exercise id a
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 
 # the validation helpers import this module (their messages are translated): import them where used
@@ -37,8 +36,7 @@ __all__ = [
 LANGUAGES = ("en", "zh")
 DOMAIN = "dlopt_helpers"
 LOCALE_DIR = Path(__file__).with_name("locale")
-# the environment may choose the language of processes the course starts (a dashboard server, a worker)
-_language = os.environ.get("DLOPT_LANGUAGE", "en") if os.environ.get("DLOPT_LANGUAGE") in LANGUAGES else "en"
+_language = "en"  # dh.set_language changes it
 
 CJK_FONT_FAMILY = "Noto Sans CJK SC"
 

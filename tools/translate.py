@@ -481,17 +481,18 @@ def build_notebook(notebook: Path, table: dict, package: dict) -> nbformat.Noteb
     nb = nbformat.read(notebook, as_version=4)
     set_language_added = False
     questions = {(context, " ".join(english.split())): text for (context, english), text in package.items() if context}
+    english_questions: dict[str, str] = {}  # exercise id -> its English paragraph, read before the cell is translated
 
     def exercise_paragraph(match: re.Match) -> str:
         exercise_id = match["id"]
-        english = " ".join(EXERCISE_PARAGRAPH_EN.get(exercise_id, "").split())  # as the registry has it
+        english = " ".join(english_questions.get(exercise_id, "").split())  # as the registry has it
         translated = questions.get((exercise_id, english))
         return EXERCISE_ZH.format(id=exercise_id, question=translated) if translated else match.group(0)
 
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             for match in EXERCISE_PARAGRAPH.finditer(cell.source):
-                EXERCISE_PARAGRAPH_EN.setdefault(match["id"], match.group(0).split(".**", 1)[1].strip())
+                english_questions[match["id"]] = match.group(0).split(".**", 1)[1].strip()
             cell.source = table.get((cell.id, cell.source), cell.source)
             cell.source = EXERCISE_PARAGRAPH.sub(exercise_paragraph, join_soft_breaks(cell.source))
         elif cell.cell_type == "code":
@@ -530,9 +531,6 @@ def repoint_links(source: str, here: str, anchors: dict[str, dict[str, str]]) ->
         return match.group(0) if new is None else f"]({match['file'] or ''}#{new})"
 
     return LINK.sub(repoint, source)
-
-
-EXERCISE_PARAGRAPH_EN: dict[str, str] = {}  # exercise id -> its English question, as the notebooks print it
 
 
 def build(names: list[str] | None = None) -> list[Path]:
