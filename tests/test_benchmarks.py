@@ -30,8 +30,15 @@ def test_benchmark_prints_its_result_line(script, last_line):
     result = subprocess.run(
         [sys.executable, str(BENCHMARKS / script)], capture_output=True, text=True, timeout=300, env=env
     )
-    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.returncode == 0, result.stdout[-1000:] + result.stderr[-3000:]
     assert re.fullmatch(last_line, result.stdout.strip().splitlines()[-1])
     if script == "widget_latency.py":
         assert re.search(r"^widget_latency p50_ms=[\d.]+ p95_ms=[\d.]+$", result.stdout, re.M)
         assert re.search(r"^regularization_widget_latency p50_ms=[\d.]+ p95_ms=[\d.]+$", result.stdout, re.M)
+    if script == "hub_capacity.py":  # one line per class size, every figure measured through the hub
+        figures = (
+            r"spawn_seconds=[\d.]+ seconds=[\d.]+ slowdown=[\d.]+ peak_mb_per_learner=\d+ idle_server_mb=\d+ hub_mb=\d+"
+        )
+        for learners in (1, 2):
+            line = re.search(rf"^hub_capacity learners={learners} {figures}$", result.stdout, re.M)
+            assert line, result.stdout

