@@ -94,7 +94,7 @@ dashboards: $(STAMP)
 # Chinese edition runs on all cores, with a message).
 # Trained numbers differ between the two; stored outputs must not (the 🎲 convention, README).
 test: lint $(PROXY)
-	$(BIN)/python -m pytest tests -n $(TEST_JOBS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests -n $(TEST_JOBS) --dist loadgroup $(PYTEST_ARGS)
 	$(BIN)/python -m pytest notebooks --ignore=notebooks/zh -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
 	if $(BIN)/python -c 'import os, sys; sys.exit(not hasattr(os, "sched_setaffinity"))'; then \
 	  $(BIN)/python -m pytest notebooks/zh -n $(TEST_JOBS) --dist loadfile --one-core $(PYTEST_ARGS); \

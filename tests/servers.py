@@ -40,8 +40,10 @@ __all__ = ["ROOT", "free_port", "group_alive", "server"]
 
 
 @contextlib.contextmanager
-def server(command: list[str], ready_url: str, env: dict, timeout: float = 120):
-    """Start a server in its own process group, wait for ``ready_url``, stop the whole group at the end."""
+def server(command: list[str], ready_url: str, env: dict, timeout: float = 120, settle: float = 20):
+    """Start a server in its own process group, wait for ``ready_url``, stop the whole group at the end.
+
+    ``settle``: seconds the group may take to end after its leader (a hub stopping its learners' servers)."""
     log = tempfile.TemporaryFile()  # noqa: SIM115 (kept open for the server's whole life, closed below)
     process = start_group(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -59,7 +61,7 @@ def server(command: list[str], ready_url: str, env: dict, timeout: float = 120):
                 time.sleep(0.5)
         yield process
     finally:
-        clean = stop_group(process, grace=30, settle=20)
+        clean = stop_group(process, grace=30, settle=settle)
         log.close()
         if not clean:
             raise AssertionError(f"{command[0]} left processes behind after SIGTERM (they were killed)")

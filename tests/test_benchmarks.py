@@ -22,7 +22,11 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
         ("parallel_speedup.py", r"parallel_speedup ratio=[\d.]+ cores=\d+"),
         ("multiworker.py", r"multiworker ok loss_gap=[\d.e+-]+"),
         ("seeds_parallel.py", r"seeds_parallel ratio=[\d.]+ cores=\d+"),
-        ("hub_capacity.py", r"GOAL hub_two_learners_slowdown: (met|missed) \(.*\)"),
+        pytest.param(  # one hub at a time (with tests/e2e/test_hub.py): make test runs --dist loadgroup
+            "hub_capacity.py",
+            r"GOAL hub_two_learners_slowdown: (met|missed) \(.*\)",
+            marks=pytest.mark.xdist_group("hub"),
+        ),
     ],
 )
 def test_benchmark_prints_its_result_line(script, last_line):

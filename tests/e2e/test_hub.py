@@ -21,7 +21,7 @@ import pytest
 
 from .conftest import ROOT, PageProblems, free_port, kernel_tracebacks, server
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("hub")]  # one hub at a time (with the capacity benchmark)
 
 PASSWORD = "class-password-for-the-test"
 NOTEBOOK = "10_faq_references.ipynb"  # the quickest chapter to run (about 20 s)
@@ -145,7 +145,8 @@ def test_a_class_on_the_hub(browser_context, jupyter_env, tmp_path, course):
     }
     base = f"http://127.0.0.1:{port}"
     command = ["make", "--no-print-directory", "hub", f"HUB_DIR={hub_dir}", f"HUB_PORT={port}"]
-    with server(command, f"{base}/hub/api", env):
+    # stopping, the hub stops each learner's server (JupyterHub's SIGINT, SIGTERM, SIGKILL: up to 20 s) and its proxy
+    with server(command, f"{base}/hub/api", env, settle=60):
         learners = ("ada", "bo", "cy")
         pages = {}
         for name in learners:
