@@ -1,7 +1,7 @@
 """deploy/: the one-machine hub's configuration, the learners' course sync, and the cluster path's files.
 
 The hub itself runs in tests/e2e/test_hub.py (three learners in Chromium); here, without servers: the
-configuration loads and says what deploy/README.md promises, nbgitpuller keeps a learner's edit while the
+configuration loads and says what docs/instructor.md ("Setup") promises, nbgitpuller keeps a learner's edit while the
 teacher's other changes arrive, and the Zero to JupyterHub values and image are valid and built from the
 project's own dependency spec.
 """

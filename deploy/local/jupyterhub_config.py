@@ -1,4 +1,4 @@
-"""JupyterHub for a class on one machine: ``make hub`` (127.0.0.1; for a real server see deploy/README.md).
+"""JupyterHub for a class on one machine: ``make hub`` (127.0.0.1; for a real server see docs/instructor.md, "Setup").
 
 - learners log in with their name and the class password (JupyterHub's SharedPasswordAuthenticator); the
   teacher (``teacher``) logs in with the admin password and sees every learner's server;
