@@ -185,6 +185,9 @@ class Learner:
             if isinstance(frame, bytes):  # a message with binary buffers (widgets): not the reply
                 continue
             reply = json.loads(frame)
+            state = reply["content"].get("execution_state") if reply.get("msg_type") == "status" else None
+            if state in ("restarting", "dead"):  # the kernel died (out of memory?): no reply will come
+                raise SystemExit(f"{self.name}: the kernel is {state} while running:\n{code[:300]}")
             if reply.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             if reply["msg_type"] == "error":
@@ -201,8 +204,15 @@ def class_at_once(teacher: Hub, hub_pid: int, users: Path, names: list[str]) -> 
     learners = [Learner(teacher.base, name, teacher.token_for(name)) for name in names]
     homes = {name: users / name for name in names}
     start = time.monotonic()
-    for learner in learners:
-        learner.api.call("POST", f"/hub/api/users/{learner.name}/server")
+    # all at once: the hub answers a start request only when the server is up (or after 10 s), so one thread each
+    starting = [
+        threading.Thread(target=learner.api.call, args=("POST", f"/hub/api/users/{learner.name}/server"))
+        for learner in learners
+    ]
+    for thread in starting:
+        thread.start()
+    for thread in starting:
+        thread.join()
     for learner in learners:
         learner.wait_ready(start + 300)
     spawn = time.monotonic() - start
@@ -241,13 +251,18 @@ def class_at_once(teacher: Hub, hub_pid: int, users: Path, names: list[str]) -> 
         raise SystemExit(str(failures[0]))
     for name in names:  # the class leaves: their servers stop (their folders stay)
         teacher.call("DELETE", f"/hub/api/users/{name}/server")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(teacher.call("GET", f"/hub/api/users/{n}")["servers"] for n in names):
+        time.sleep(0.5)
     return {"spawn": spawn, "seconds": seconds, "peak": max(peaks.values()), "idle": idle, "hub": hub_peak[0]}
 
 
 def main() -> None:
     default = "1,2" if _timing.QUICK else "1,2,4"
     counts = [int(n) for n in os.environ.get("DLOPT_HUB_LEARNERS", default).split(",")]
-    most = max(1, int(_available_mb() / LEARNER_MB))  # each learner running a chapter needs about 2.5 GB
+    most = (
+        2 if _timing.QUICK else max(1, int(_available_mb() / LEARNER_MB))
+    )  # each learner running a chapter needs about 2.5 GB
     if not counts or min(counts) < 1 or max(counts) > most:
         raise SystemExit(
             f"DLOPT_HUB_LEARNERS must list counts from 1 to {most} (the memory available here, "
@@ -256,12 +271,12 @@ def main() -> None:
     if not PROXY.exists():
         raise SystemExit(f"the hub's proxy is not installed ({PROXY}): make hub installs it")
     passwords = {"DLOPT_HUB_PASSWORD": secrets.token_urlsafe(9), "DLOPT_HUB_ADMIN_PASSWORD": secrets.token_urlsafe(24)}
-    branch = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--abbrev-ref", "HEAD"], check=True, capture_output=True, text=True
-    ).stdout.strip()
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], check=True, capture_output=True, text=True)
+    branch = "course"
     with tempfile.TemporaryDirectory(prefix="dlopt-hub-bench-") as folder:
-        course = Path(folder) / "course"  # the teacher's course: this repository's HEAD
-        subprocess.run(["git", "clone", "--quiet", "--branch", branch, str(ROOT), str(course)], check=True)
+        course = Path(folder) / "course"  # the teacher's course: this repository's HEAD (a detached one too)
+        subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(course)], check=True)
+        subprocess.run(["git", "-C", str(course), "checkout", "--quiet", "-B", branch, head.stdout.strip()], check=True)
         port = free_port()
         env = {
             **os.environ,

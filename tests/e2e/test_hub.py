@@ -25,6 +25,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("hub")]  # one hub at a t
 
 PASSWORD = "class-password-for-the-test"
 NOTEBOOK = "10_faq_references.ipynb"  # the quickest chapter to run (about 20 s)
+BRANCH = "course"  # the teacher's course: a branch at this checkout's HEAD
 PROXY = Path(ROOT / ".venv" / "node" / "node_modules" / ".bin" / "configurable-http-proxy")
 
 
@@ -36,14 +37,11 @@ def _git(folder: Path, *args: str) -> str:
 def course(tmp_path):
     """The teacher's course repository: a clone of this checkout's HEAD (what learners get)."""
     folder = tmp_path / "course"
-    subprocess.run(["git", "clone", "--quiet", "--branch", _branch(), str(ROOT), str(folder)], check=True)
+    subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(folder)], check=True)
+    _git(folder, "checkout", "--quiet", "-B", BRANCH, _git(ROOT, "rev-parse", "HEAD").strip())  # detached HEAD too
     _git(folder, "config", "user.email", "teacher@example.org")
     _git(folder, "config", "user.name", "Teacher")
     return folder
-
-
-def _branch() -> str:
-    return _git(ROOT, "rev-parse", "--abbrev-ref", "HEAD").strip()
 
 
 def _log_in(context, base: str, name: str):
@@ -138,7 +136,7 @@ def test_a_class_on_the_hub(browser_context, jupyter_env, tmp_path, course):
         **jupyter_env,
         "DLOPT_HUB_PASSWORD": PASSWORD,
         "DLOPT_HUB_COURSE": str(course),
-        "DLOPT_HUB_BRANCH": _branch(),
+        "DLOPT_HUB_BRANCH": BRANCH,
         "DLOPT_HUB_API_PORT": str(free_port()),
         "DLOPT_HUB_PROXY_PORT": str(free_port()),
         "DLOPT_HUB_SERVER_ARGS": "--LabApp.expose_app_in_browser=True",  # the test drives Lab's commands
